@@ -1,0 +1,17 @@
+"""The test suite: fast hashing, in-memory email and cache. DATABASE_URL and
+CELERY_BROKER_URL from the environment point it at real servers in CI."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+DEMO_MODE = True
+SECRET_KEY = "test-only-not-secret-0c4f1d2e3b5a69788a9b0c1d2e3f4a5b6c7d8e9f"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+# Rate limits are tested explicitly; elsewhere they would make tests order-dependent.
+ACCOUNT_RATE_LIMITS = False

@@ -1,0 +1,51 @@
+"""What each role sees in the main navigation and where it lands after login."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+from .selectors import role_of
+
+START_PAGES = {
+    Role.TEACHER: "people:me",
+    Role.PRINCIPAL: "people:school_staff",
+    Role.TRAINER: "wagtailadmin_home",
+    Role.MENTOR: "people:me",
+    Role.OFFICE: "people:office",
+    "admin": "people:office",
+}
+
+
+def start_url_for(user) -> str:
+    return reverse(START_PAGES.get(role_of(user), "people:me"))
+
+
+def nav_items_for(user, current_path: str) -> list[dict]:
+    """Links in the order they appear; each shown only to those who may use it."""
+    candidates = [
+        (_("Home"), "/", True),
+        (_("My page"), reverse("people:me"), user.is_authenticated),
+        (
+            _("My school"),
+            reverse("people:school_staff"),
+            user.has_perm("people.view_school_staff")
+            and not user.has_perm("people.view_all_schools"),
+        ),
+        (
+            _("Programme office"),
+            reverse("people:office"),
+            user.has_perm("people.view_all_schools"),
+        ),
+        (
+            _("Content admin"),
+            reverse("wagtailadmin_home"),
+            user.has_perm("wagtailadmin.access_admin"),
+        ),
+        (_("System admin"), reverse("admin:index"), user.is_superuser),
+    ]
+    items = []
+    for label, url, shown in candidates:
+        if shown:
+            active = current_path == url if url == "/" else current_path.startswith(url)
+            items.append({"label": label, "url": url, "active": active})
+    return items
