@@ -1,0 +1,85 @@
+import os
+
+import pytest
+from django.db import connection
+
+from people.models import Role
+
+from .factories import ProfileFactory, SchoolFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` or `redis` need those servers. Locally they are
+    skipped when the server is not configured; in CI a missing server fails them."""
+    missing = {
+        "postgres": not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        "redis": not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
+    }
+    for item in items:
+        for marker, absent in missing.items():
+            if absent and item.get_closest_marker(marker):
+                reason = f"needs {marker} (set DATABASE_URL / CELERY_BROKER_URL)"
+                if IN_CI:
+                    item.add_marker(
+                        pytest.mark.usefixtures("_fail_missing_service_in_ci")
+                    )
+                else:
+                    item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def _fail_missing_service_in_ci():
+    pytest.fail("CI must provide PostgreSQL and Redis for marked tests")
+
+
+@pytest.fixture
+def db_vendor():
+    return connection.vendor
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory()
+
+
+@pytest.fixture
+def other_school(db):
+    return SchoolFactory()
+
+
+def _user_with_role(role, school, **profile):
+    user = UserFactory()
+    ProfileFactory(user=user, role=role, school=school, **profile)
+    return user
+
+
+@pytest.fixture
+def teacher(school):
+    return _user_with_role(Role.TEACHER, school)
+
+
+@pytest.fixture
+def principal(school):
+    return _user_with_role(Role.PRINCIPAL, school)
+
+
+@pytest.fixture
+def trainer(db):
+    return _user_with_role(Role.TRAINER, SchoolFactory(kind="university"))
+
+
+@pytest.fixture
+def mentor(db):
+    return _user_with_role(Role.MENTOR, SchoolFactory(kind="host"))
+
+
+@pytest.fixture
+def office(db):
+    return _user_with_role(Role.OFFICE, SchoolFactory(kind="university"))
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(is_superuser=True, is_staff=True)

@@ -1,0 +1,68 @@
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from people.models import Cohort, Pairing, Profile, Role, School, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    code = factory.Sequence(lambda n: f"school-{n}")
+    name = factory.Sequence(lambda n: f"测试学校{n}")
+    kind = School.Kind.VILLAGE_PRIMARY
+    county = "美姑县"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"测试用户{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.TEACHER
+    school = factory.SubFactory(SchoolFactory)
+
+    @factory.post_generation
+    def role_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.user.groups.add(Group.objects.get(name=obj.role))
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    code = factory.Sequence(lambda n: f"cohort-{n}")
+    name = factory.Sequence(lambda n: f"2020 研修组{n}")
+    year = 2020
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pairing
+
+    supported_school = factory.SubFactory(SchoolFactory)
+    host_school = factory.SubFactory(SchoolFactory, kind=School.Kind.HOST)
+    starts_on = datetime.date(2020, 6, 1)
+    ends_on = datetime.date(2022, 3, 31)
