@@ -59,7 +59,7 @@ def supported_schools_overview() -> QuerySet[School]:
                 queryset=Pairing.objects.select_related("host_school"),
             )
         )
-        .order_by("kind", "code")
+        .order_by("-is_key_school", "kind", "code")
     )
 
 

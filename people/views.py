@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -38,9 +39,15 @@ def me(request):
     return render(request, "people/me.html", context)
 
 
-@permission_required("people.view_school_staff", raise_exception=True)
+@login_required
 def school_staff(request):
-    """A principal's staff list; only schools the asker may see are ever shown."""
+    """A principal's staff list; only schools the asker may see are ever shown.
+    Office staff reach any school's list from the office page."""
+    if not (
+        request.user.has_perm("people.view_school_staff")
+        or request.user.has_perm("people.view_all_schools")
+    ):
+        raise PermissionDenied
     schools = schools_visible_to(request.user)
     selected = None
     school_id = request.GET.get("school")
@@ -64,6 +71,7 @@ def school_staff(request):
     )
 
 
+@login_required
 @permission_required("people.view_all_schools", raise_exception=True)
 def office(request):
     return render(

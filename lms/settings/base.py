@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cms.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -224,6 +224,12 @@ PDF_FONTS = {
         "PDF_FONT_YI", "/usr/share/fonts/truetype/nuosusil/NuosuSIL-Regular.ttf"
     ),
 }
+
+# The Yi font is also served to browsers (site.css loads it only for pages that
+# contain Nuosu characters), so phones without a Yi font still show Yi names.
+_YI_FONT_DIR = Path(PDF_FONTS["yi"]).parent
+if _YI_FONT_DIR.is_dir():
+    STATICFILES_DIRS.append(("fonts/nuosu", _YI_FONT_DIR))
 
 LOGGING = {
     "version": 1,
