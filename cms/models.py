@@ -15,7 +15,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ContentPage"]
+    subpage_types = ["cms.ContentPage", "courses.CourseIndexPage"]
     max_count = 1
 
     class Meta:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("people.urls")),
+    path("", include("courses.urls")),
 ]
 
 if settings.DEBUG:

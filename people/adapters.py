@@ -2,6 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
 from django.urls import reverse
 
+from .backends import demo_login_refused
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts are created by the programme office, never by public sign-up;
@@ -9,6 +11,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def authenticate(self, request, **credentials):
+        # allauth logs in users its backend refused for reasons other than the
+        # password (to show the "inactive" page), so refuse demo accounts here.
+        user = super().authenticate(request, **credentials)
+        if user is not None and demo_login_refused(user):
+            self.authentication_failed(request, **credentials)
+            return None
+        return user
 
     def get_login_redirect_url(self, request):
         return reverse("people:start")

@@ -2,11 +2,17 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.conf import settings
 
 
+def demo_login_refused(user) -> bool:
+    """Demo accounts (whose passwords are published in the README) may sign in
+    only while demo mode is on."""
+    return getattr(user, "is_demo", False) and not settings.DEMO_MODE
+
+
 class DemoAwareAuthenticationBackend(AuthenticationBackend):
-    """allauth's username-or-email backend, refusing demo accounts (whose
-    passwords are published in the README) unless demo mode is on."""
+    """allauth's username-or-email backend, refusing demo accounts unless demo
+    mode is on; this also ends their open sessions when it is turned off."""
 
     def user_can_authenticate(self, user):
-        if getattr(user, "is_demo", False) and not settings.DEMO_MODE:
+        if demo_login_refused(user):
             return False
         return super().user_can_authenticate(user)

@@ -24,10 +24,16 @@ class ProfileFieldsMixin(forms.Form):
 
     profile_fields = ("role", "school", "subject", "is_seed_teacher")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         for field in ("first_name", "last_name"):
             self.fields.pop(field, None)
+        # Office staff manage people through their role; only administrators
+        # may grant administrator rights or groups beyond the role's own.
+        if for_user is None or not for_user.is_superuser:
+            for field in ("is_superuser", "groups"):
+                if field in self.fields:
+                    self.fields[field].disabled = True
         profile = getattr(self.instance, "profile", None) if self.instance.pk else None
         if profile is not None:
             for field in self.profile_fields:

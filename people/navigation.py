@@ -7,7 +7,7 @@ from .models import Role
 from .selectors import role_of
 
 START_PAGES = {
-    Role.TEACHER: "people:me",
+    Role.TEACHER: "courses:my_learning",
     Role.PRINCIPAL: "people:school_staff",
     Role.TRAINER: "wagtailadmin_home",
     Role.MENTOR: "people:me",
@@ -22,8 +22,16 @@ def start_url_for(user) -> str:
 
 def nav_items_for(user, current_path: str) -> list[dict]:
     """Links in the order they appear; each shown only to those who may use it."""
+    from courses.selectors import catalog_url
+
     candidates = [
         (_("Home"), "/", True),
+        (_("Courses"), catalog_url(), True),
+        (
+            _("My learning"),
+            reverse("courses:my_learning"),
+            role_of(user) in (Role.TEACHER, Role.PRINCIPAL),
+        ),
         (_("My page"), reverse("people:me"), user.is_authenticated),
         (
             _("My school"),
@@ -37,6 +45,11 @@ def nav_items_for(user, current_path: str) -> list[dict]:
             user.has_perm("people.view_all_schools"),
         ),
         (
+            _("Tracks"),
+            reverse("courses:office_tracks"),
+            user.has_perm("people.view_all_schools"),
+        ),
+        (
             _("Content admin"),
             reverse("wagtailadmin_home"),
             user.has_perm("wagtailadmin.access_admin"),
@@ -45,7 +58,7 @@ def nav_items_for(user, current_path: str) -> list[dict]:
     ]
     items = []
     for label, url, shown in candidates:
-        if shown:
+        if shown and url:
             active = current_path == url if url == "/" else current_path.startswith(url)
             items.append({"label": label, "url": url, "active": active})
     return items

@@ -1,5 +1,6 @@
 """What each role may do, as Django permissions. The groups are created by the
-data migration people/0002_roles and kept in step by `roles_sync`."""
+data migration people/0002_roles; a later migration that changes what a role
+may do calls `sync_role_groups` again."""
 
 from .models import Role
 
@@ -9,6 +10,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PRINCIPAL: ["people.view_school_staff"],
     Role.TRAINER: [
         "wagtailadmin.access_admin",
+        "courses.add_coursecategory",
+        "courses.change_coursecategory",
+        "courses.view_coursecategory",
+        "courses.view_track",
+        "courses.view_programme",
+        "courses.change_reflection",
         "wagtailimages.add_image",
         "wagtailimages.change_image",
         "wagtailimages.choose_image",
@@ -19,6 +26,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MENTOR: [],
     Role.OFFICE: [
         "wagtailadmin.access_admin",
+        "courses.add_coursecategory",
+        "courses.change_coursecategory",
+        "courses.view_coursecategory",
+        "courses.add_programme",
+        "courses.change_programme",
+        "courses.view_programme",
+        "courses.add_track",
+        "courses.change_track",
+        "courses.view_track",
+        "courses.add_trackenrolment",
+        "courses.view_trackenrolment",
+        "courses.add_enrolment",
+        "courses.change_enrolment",
+        "courses.view_enrolment",
         "people.view_all_schools",
         "people.add_user",
         "people.change_user",
@@ -61,19 +82,21 @@ ROLE_COLLECTION_PERMISSIONS = {
 def sync_role_groups(apps) -> None:
     """Create one group per role holding exactly the permissions above.
 
-    Takes an app registry so data migrations can call it with historical models.
-    Permissions are created first: a fresh database has none before post_migrate.
+    Takes an app registry so data migrations can call it with historical models;
+    permissions of apps not yet migrated at that point are left for a later
+    migration that calls this again. Permissions are created first: a fresh
+    database has none before post_migrate.
     """
     from django.contrib.auth.management import create_permissions
 
-    for label in (
-        "people",
-        "wagtailcore",
-        "wagtailadmin",
-        "wagtailimages",
-        "wagtaildocs",
-    ):
-        app_config = apps.get_app_config(label)
+    labels = {
+        name.split(".", 1)[0] for names in ROLE_PERMISSIONS.values() for name in names
+    }
+    for label in sorted(labels | {"wagtailcore"}):
+        try:
+            app_config = apps.get_app_config(label)
+        except LookupError:
+            continue
         # Historical app configs lack models_module, which create_permissions checks.
         app_config.models_module = getattr(app_config, "models_module", None) or True
         create_permissions(app_config, verbosity=0, apps=apps)
@@ -81,10 +104,11 @@ def sync_role_groups(apps) -> None:
     Permission = apps.get_model("auth", "Permission")
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
-        wanted = [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in (name.split(".", 1) for name in names)
-        ]
+        wanted = Permission.objects.none()
+        for app, codename in (name.split(".", 1) for name in names):
+            wanted |= Permission.objects.filter(
+                content_type__app_label=app, codename=codename
+            )
         group.permissions.set(wanted)
     _grant_page_and_collection_permissions(apps)
 

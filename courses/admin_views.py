@@ -1,0 +1,52 @@
+"""Wagtail admin views: trainers review reflections in courses they edit."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+
+
+def _require_reviewer(request):
+    if not request.user.has_perm("courses.change_reflection"):
+        raise PermissionDenied
+
+
+def reflection_queue(request):
+    _require_reviewer(request)
+    reflections = list(selectors.pending_reflections_for(request.user)[:200])
+    return TemplateResponse(
+        request,
+        "courses/admin/reflection_queue.html",
+        {"reflections": reflections, "page_title": _("Reflections to review")},
+    )
+
+
+def reflection_review(request, pk):
+    _require_reviewer(request)
+    reflection = get_object_or_404(
+        selectors.pending_reflections_for(request.user), pk=pk
+    )
+    if request.method != "POST":
+        return TemplateResponse(
+            request,
+            "courses/admin/reflection_review.html",
+            {"reflection": reflection, "page_title": _("Review reflection")},
+        )
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "return"):
+        raise PermissionDenied
+    try:
+        services.reflection_review(
+            reflection=reflection,
+            reviewer=request.user,
+            accept=decision == "accept",
+            feedback=request.POST.get("feedback", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("courses_reflection_review", pk=reflection.pk)
+    messages.success(request, _("Review saved."))
+    return redirect("courses_reflection_queue")

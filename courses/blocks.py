@@ -1,0 +1,83 @@
+"""StreamField blocks for lessons: the shared content blocks plus video,
+documents, H5P activities and reflection prompts."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+from cms.blocks import BaseStreamBlock
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video file uploaded to the site (no third-party players on slow links),
+    with a poster shown before it loads and optional captions (WebVTT)."""
+
+    title = blocks.CharBlock(label=_("Title"), max_length=120)
+    video = DocumentChooserBlock(
+        label=_("Video file"), help_text=_("An MP4 or WebM file.")
+    )
+    poster = ImageChooserBlock(label=_("Poster image"), required=False)
+    captions = DocumentChooserBlock(label=_("Captions (WebVTT)"), required=False)
+    transcript = blocks.TextBlock(label=_("Transcript"), required=False)
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "courses/blocks/video_block.html"
+
+
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    description = blocks.CharBlock(
+        label=_("Description"), required=False, max_length=200
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Downloadable document")
+        template = "courses/blocks/document_block.html"
+        preview_value = {"description": "教学设计模板（Word）"}
+
+
+class H5PActivityBlock(blocks.StructBlock):
+    """An interactive H5P exercise. Choosing and playing the package, and
+    judging its results, come with the H5P work; until then the block holds
+    the activity's title and instructions."""
+
+    title = blocks.CharBlock(label=_("Activity title"), max_length=120)
+    instructions = blocks.TextBlock(label=_("Instructions"), required=False)
+
+    class Meta:
+        icon = "pick"
+        label = _("H5P activity")
+        template = "courses/blocks/h5p_block.html"
+
+
+class ReflectionPromptBlock(blocks.StructBlock):
+    """A question the teacher answers in writing; a trainer accepts the answer
+    or returns it with comments. The lesson completes when every answer in it
+    is accepted."""
+
+    prompt = blocks.RichTextBlock(
+        label=_("Prompt"), features=["bold", "italic", "ol", "ul"]
+    )
+    min_chars = blocks.IntegerBlock(
+        label=_("Minimum length (characters)"), default=100, min_value=0
+    )
+
+    class Meta:
+        icon = "edit"
+        label = _("Reflection prompt")
+        template = "courses/blocks/reflection_block.html"
+        preview_value = {
+            "prompt": "<p>写一写你班上的一个留守儿童，你准备如何帮助他？</p>",
+            "min_chars": 100,
+        }
+
+
+class LessonStreamBlock(BaseStreamBlock):
+    video = VideoBlock()
+    document = DocumentBlock()
+    h5p = H5PActivityBlock()
+    reflection = ReflectionPromptBlock()

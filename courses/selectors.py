@@ -1,0 +1,255 @@
+"""Reads for courses: catalog, course and lesson pages, "My learning".
+Each runs a fixed number of queries whatever the number of rows."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import Length, Substr
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from .models import (
+    Audience,
+    CourseCategory,
+    CourseCompletion,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    HoursEntry,
+    LessonPage,
+    LessonProgress,
+    Reflection,
+    TrackCompletion,
+    TrackCourse,
+    TrackEnrolment,
+)
+from .models.learning import CompletionStatus
+
+FILTERS = ("category", "kind", "audience", "delivery")
+
+
+def lesson_counts(courses) -> dict[int, int]:
+    """Live lessons per course, in one grouped query over the page tree."""
+    paths = {c.path: c.pk for c in courses}
+    if not paths:
+        return {}
+    rows = (
+        LessonPage.objects.live()
+        .annotate(parent_path=Substr("path", 1, Length("path") - 4))
+        .filter(parent_path__in=paths)
+        # Page querysets order by path, which would otherwise join the GROUP BY.
+        .order_by()
+        .values("parent_path")
+        .annotate(n=Count("pk"))
+    )
+    return {paths[row["parent_path"]]: row["n"] for row in rows}
+
+
+def catalog_for(*, index, user, params) -> dict:
+    """Live courses of the catalog, filtered by category, required/elective,
+    audience and delivery; with the user's enrolments and completions."""
+    courses = (
+        CoursePage.objects.live()
+        .public()
+        .child_of(index)
+        .select_related("category", "cover_image")
+        .order_by("path")
+    )
+    selected = {}
+    choices = {
+        "category": {c.code: c for c in CourseCategory.objects.all()},
+        "kind": dict(CoursePage.Kind.choices),
+        "audience": dict(Audience.choices),
+        "delivery": dict(CoursePage.Delivery.choices),
+    }
+    for name in FILTERS:
+        value = params.get(name, "")
+        if value in choices[name]:
+            selected[name] = value
+            lookup = "category__code" if name == "category" else name
+            courses = courses.filter(**{lookup: value})
+    courses = list(courses)
+    return {
+        "courses": courses,
+        "lesson_counts": lesson_counts(courses),
+        "filter_choices": choices,
+        "selected": selected,
+        **_user_course_states(user, courses),
+    }
+
+
+def _user_course_states(user, courses) -> dict:
+    if not user.is_authenticated or not courses:
+        return {"enrolled_ids": set(), "completions": {}}
+    enrolled = set(
+        Enrolment.objects.filter(
+            user=user, course__in=courses, status=Enrolment.Status.ACTIVE
+        ).values_list("course_id", flat=True)
+    )
+    completions = {
+        c.course_id: c
+        for c in CourseCompletion.objects.filter(user=user, course__in=courses)
+    }
+    return {"enrolled_ids": enrolled, "completions": completions}
+
+
+@dataclass
+class LessonState:
+    lesson: LessonPage
+    status: str = ""  # "", "started" or "completed"
+
+
+def _lesson_states(user, course) -> list[LessonState]:
+    lessons = list(LessonPage.objects.live().child_of(course).order_by("path"))
+    progress = {}
+    if user.is_authenticated:
+        progress = dict(
+            LessonProgress.objects.filter(user=user, course=course).values_list(
+                "lesson_id", "status"
+            )
+        )
+    return [LessonState(lesson, progress.get(lesson.pk, "")) for lesson in lessons]
+
+
+def next_lesson(states: list[LessonState]) -> LessonPage | None:
+    """The first lesson not yet completed, in course order."""
+    for state in states:
+        if state.status != LessonProgress.Status.COMPLETED:
+            return state.lesson
+    return None
+
+
+def course_page_context(*, course, user) -> dict:
+    states = _lesson_states(user, course)
+    context = {
+        "lesson_states": states,
+        "enrolment": None,
+        "completion": None,
+        "missing_prerequisites": [],
+        "next_lesson": None,
+        "prerequisites": list(course.prerequisites.order_by("path")),
+        "catalog": CourseIndexPage.objects.parent_of(course).first(),
+    }
+    if user.is_authenticated:
+        from .services import missing_prerequisites
+
+        context["enrolment"] = Enrolment.objects.filter(
+            user=user, course=course
+        ).first()
+        context["completion"] = CourseCompletion.objects.filter(
+            user=user, course=course
+        ).first()
+        context["missing_prerequisites"] = missing_prerequisites(
+            user=user, course=course
+        )
+        context["next_lesson"] = next_lesson(states)
+    return context
+
+
+def can_edit_page(user, page) -> bool:
+    return user.is_authenticated and page.permissions_for_user(user).can_edit()
+
+
+def lesson_page_context(*, lesson, user) -> dict:
+    course = CoursePage.objects.parent_of(lesson).select_related("category").first()
+    states = _lesson_states(user, course)
+    position = next(i for i, s in enumerate(states) if s.lesson.pk == lesson.pk)
+    enrolment = None
+    reflections = {}
+    if user.is_authenticated:
+        enrolment = Enrolment.objects.filter(
+            user=user, course=course, status=Enrolment.Status.ACTIVE
+        ).first()
+        reflections = {
+            r.block_id: r for r in Reflection.objects.filter(user=user, lesson=lesson)
+        }
+    return {
+        "course": course,
+        "lesson_states": states,
+        "lesson_status": states[position].status,
+        "previous_lesson": states[position - 1].lesson if position else None,
+        "following_lesson": (
+            states[position + 1].lesson if position + 1 < len(states) else None
+        ),
+        "enrolment": enrolment,
+        "can_study": enrolment is not None or can_edit_page(user, lesson),
+        "reflections": reflections,
+    }
+
+
+@dataclass
+class TrackSummary:
+    completion: TrackCompletion
+    open_required: list = field(default_factory=list)
+    locked_required: list = field(default_factory=list)
+    electives: list = field(default_factory=list)
+    next_course: CoursePage | None = None
+
+
+def my_learning(user) -> dict:
+    """A teacher's tracks with progress, open required courses and the next
+    course to take; their other courses; and their hours ledger."""
+    track_ids = TrackEnrolment.objects.filter(user=user).values("track_id")
+    completions = {
+        c.track_id: c
+        for c in TrackCompletion.objects.filter(
+            user=user, track_id__in=track_ids
+        ).select_related("track")
+    }
+    track_courses = list(
+        TrackCourse.objects.filter(track_id__in=track_ids)
+        .select_related("course")
+        .order_by("track_id", "sort_order")
+    )
+    enrolments = {
+        e.course_id: e
+        for e in Enrolment.objects.filter(user=user).select_related("course")
+    }
+    course_completions = {
+        c.course_id: c for c in CourseCompletion.objects.filter(user=user)
+    }
+    tracks = {tid: TrackSummary(c) for tid, c in completions.items()}
+    for tc in track_courses:
+        summary = tracks.get(tc.track_id)
+        if summary is None:
+            continue
+        state = course_completions.get(tc.course_id)
+        done = state is not None and state.status == CompletionStatus.COMPLETED
+        if tc.is_required and not done:
+            enrolment = enrolments.get(tc.course_id)
+            if enrolment is not None and enrolment.is_active:
+                summary.open_required.append((tc.course, state))
+            else:
+                summary.locked_required.append(tc.course)
+        elif not tc.is_required:
+            summary.electives.append((tc.course, state, done))
+    in_tracks = {tc.course_id for tc in track_courses}
+    for summary in tracks.values():
+        if summary.open_required:
+            summary.next_course = summary.open_required[0][0]
+    return {
+        "tracks": sorted(tracks.values(), key=lambda s: s.completion.track.name),
+        "other_courses": [
+            (e.course, course_completions.get(e.course_id))
+            for e in enrolments.values()
+            if e.is_active and e.course_id not in in_tracks
+        ],
+        "ledger": list(HoursEntry.objects.filter(user=user).select_related("course")),
+    }
+
+
+def pending_reflections_for(user):
+    """Reflections waiting for review in lessons the user may edit."""
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return (
+        Reflection.objects.filter(
+            lesson__in=editable.values("pk"), status=Reflection.Status.SUBMITTED
+        )
+        .select_related("user__profile__school", "lesson")
+        .order_by("submitted_at")
+    )
+
+
+def catalog_url() -> str | None:
+    """Where the course catalog lives in the page tree, if it has been created."""
+    index = CourseIndexPage.objects.live().only("url_path").first()
+    return index.url if index is not None else None

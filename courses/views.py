@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import GroupEnrolForm, ReflectionForm
+from .models import CoursePage, Enrolment, LessonPage, Track
+from .models.learning import Source
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def my_learning(request):
+    return render(
+        request, "courses/my_learning.html", selectors.my_learning(request.user)
+    )
+
+
+@require_POST
+@login_required
+def enrol(request, course_id):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        services.enrolment_create(user=request.user, course=course, source=Source.SELF)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("You are enrolled in %(course)s.") % {"course": course.title}
+        )
+    return redirect(course.url)
+
+
+@require_POST
+@login_required
+def withdraw(request, course_id):
+    enrolment = get_object_or_404(
+        Enrolment,
+        user=request.user,
+        course_id=course_id,
+        status=Enrolment.Status.ACTIVE,
+    )
+    try:
+        services.enrolment_withdraw(enrolment=enrolment)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("You have withdrawn from the course."))
+    return redirect(enrolment.course.url)
+
+
+@require_POST
+@login_required
+def lesson_complete(request, lesson_id):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        services.lesson_mark_complete(user=request.user, lesson=lesson)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(lesson.url)
+    messages.success(request, _("Lesson completed."))
+    following = (
+        LessonPage.objects.live()
+        .sibling_of(lesson, inclusive=False)
+        .filter(path__gt=lesson.path)
+        .order_by("path")
+        .first()
+    )
+    return redirect(
+        following.url if following else CoursePage.objects.parent_of(lesson).get().url
+    )
+
+
+@require_POST
+@login_required
+def reflection_submit(request, lesson_id, block_id):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    form = ReflectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write your answer before submitting."))
+        return redirect(lesson.url)
+    try:
+        services.reflection_submit(
+            user=request.user,
+            lesson=lesson,
+            block_id=block_id,
+            text=form.cleaned_data["text"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("Your reflection was sent to the trainer for review.")
+        )
+    return redirect(f"{lesson.url}#reflection-{block_id}")
+
+
+@permission_required("people.view_all_schools", raise_exception=True)
+def office_tracks(request):
+    tracks = Track.objects.select_related("programme").annotate(
+        enrolled=Count("enrolments", distinct=True),
+    )
+    return render(request, "courses/office_tracks.html", {"tracks": tracks})
+
+
+@permission_required("courses.add_trackenrolment", raise_exception=True)
+def office_track_enrol(request, track_id):
+    track = get_object_or_404(Track, pk=track_id)
+    form = GroupEnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        users = services.users_for_group(**form.cleaned_data)
+        count = services.track_enrol(track=track, users=users, enrolled_by=request.user)
+        messages.success(
+            request,
+            _("%(count)d people newly enrolled in %(track)s.")
+            % {"count": count, "track": track.name},
+        )
+        return redirect("courses:office_tracks")
+    return render(
+        request, "courses/office_track_enrol.html", {"track": track, "form": form}
+    )

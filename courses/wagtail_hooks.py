@@ -1,0 +1,69 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from . import admin_views
+from .models import CourseCategory, Programme, Track
+
+
+class CourseCategoryViewSet(SnippetViewSet):
+    model = CourseCategory
+    icon = "tag"
+    list_display = ["name", "name_en", "code", "sort_order"]
+
+
+class ProgrammeViewSet(SnippetViewSet):
+    model = Programme
+    icon = "calendar"
+    list_display = ["name", "starts_on", "ends_on"]
+
+
+class TrackViewSet(SnippetViewSet):
+    model = Track
+    icon = "list-ul"
+    list_display = ["name", "programme", "audience", "opens_on", "closes_on"]
+    list_filter = ["programme", "audience"]
+
+
+class ProgrammesViewSetGroup(SnippetViewSetGroup):
+    items = (ProgrammeViewSet, TrackViewSet, CourseCategoryViewSet)
+    menu_icon = "list-ul"
+    menu_label = _("Programmes and tracks")
+    menu_name = "programmes"
+
+
+register_snippet(ProgrammesViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_reflection_urls():
+    return [
+        path(
+            "reflections/",
+            admin_views.reflection_queue,
+            name="courses_reflection_queue",
+        ),
+        path(
+            "reflections/<int:pk>/",
+            admin_views.reflection_review,
+            name="courses_reflection_review",
+        ),
+    ]
+
+
+class ReflectionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("courses.change_reflection")
+
+
+@hooks.register("register_admin_menu_item")
+def register_reflection_menu_item():
+    return ReflectionMenuItem(
+        _("Reflections to review"),
+        reverse("courses_reflection_queue"),
+        icon_name="edit",
+        order=250,
+    )
