@@ -139,9 +139,13 @@ def course_page_context(*, course, user) -> dict:
             user=user, course=course
         ).first()
         context["missing_prerequisites"] = missing_prerequisites(
-            user=user, course=course
+            user=user, course=course, prerequisites=context["prerequisites"]
         )
         context["next_lesson"] = next_lesson(states)
+        # A course a track of theirs requires is dropped only by the office.
+        context["can_withdraw"] = not TrackCourse.objects.filter(
+            course=course, is_required=True, track__enrolments__user=user
+        ).exists()
     return context
 
 

@@ -45,6 +45,11 @@ def nav_items_for(user, current_path: str) -> list[dict]:
             user.has_perm("people.view_all_schools"),
         ),
         (
+            _("Import teachers"),
+            reverse("people:import_start"),
+            user.has_perm("people.add_user"),
+        ),
+        (
             _("Tracks"),
             reverse("courses:office_tracks"),
             user.has_perm("people.view_all_schools"),

@@ -66,3 +66,55 @@ class PairingFactory(factory.django.DjangoModelFactory):
     host_school = factory.SubFactory(SchoolFactory, kind=School.Kind.HOST)
     starts_on = datetime.date(2020, 6, 1)
     ends_on = datetime.date(2022, 3, 31)
+
+
+class CourseCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.CourseCategory"
+
+    code = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.Sequence(lambda n: f"课程类别{n}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.Programme"
+
+    code = factory.Sequence(lambda n: f"programme-{n}")
+    name = factory.Sequence(lambda n: f"一对一帮扶项目{n}")
+    starts_on = datetime.date(2020, 6, 1)
+    ends_on = datetime.date(2022, 3, 31)
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.Track"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"track-{n}")
+    name = factory.Sequence(lambda n: f"研修方案{n}")
+    opens_on = datetime.date(2020, 6, 1)
+    closes_on = datetime.date(2022, 3, 31)
+
+
+class TrackCourseFactory(factory.django.DjangoModelFactory):
+    """Needs a course (a CoursePage, built in the page tree by the test)."""
+
+    class Meta:
+        model = "courses.TrackCourse"
+
+    track = factory.SubFactory(TrackFactory)
+    is_required = True
+
+
+class HoursEntryFactory(factory.django.DjangoModelFactory):
+    """An office adjustment by default; course entries come from the services."""
+
+    class Meta:
+        model = "courses.HoursEntry"
+
+    user = factory.SubFactory(UserFactory)
+    hours = 1
+    source = "adjustment"
+    description = "学时调整"
+    earned_on = datetime.date(2021, 3, 1)

@@ -213,6 +213,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILEMBEDS_FINDERS = []  # closed networks: no oEmbed lookups
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # nothing loads from outside the site
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # TrueType fonts for PDFs (xhtml2pdf cannot use CFF/OpenType-outline fonts).

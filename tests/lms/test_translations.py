@@ -39,9 +39,7 @@ def test_compiled_catalogue_matches_its_source():
     mo = polib.mofile(str(LOCALE / "django.mo"))
     compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in mo}
     source = {
-        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
-        for e in po
-        if not e.obsolete
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in po if not e.obsolete
     }
     assert compiled == source
 

@@ -6,7 +6,8 @@ from django.db import transaction
 class Command(BaseCommand):
     help = (
         "Load the demo programme (schools, pairings, cohorts, accounts for every "
-        "role, site content). Idempotent: a second run changes nothing."
+        "role, site content, courses, tracks and learners' progress). Idempotent: "
+        "a second run changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -24,9 +25,11 @@ class Command(BaseCommand):
                 "demo accounts with published passwords. Use --force to load anyway."
             )
         from cms import demo as cms_demo
+        from courses import demo as courses_demo
         from people import demo as people_demo
 
         with transaction.atomic():
             people_demo.seed()
             cms_demo.seed()
+            courses_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo programme loaded."))

@@ -1,0 +1,144 @@
+"""Lesson progress and reflections."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress, Reflection
+from people.models import User
+
+from .common import _get_or_create
+from .completion import course_completion_recompute
+
+
+def _active_enrolment(user: User, course_id: int) -> Enrolment | None:
+    return Enrolment.objects.filter(
+        user=user, course_id=course_id, status=Enrolment.Status.ACTIVE
+    ).first()
+
+
+def _course_of(lesson: LessonPage) -> CoursePage:
+    return CoursePage.objects.parent_of(lesson).get()
+
+
+def lesson_visit(*, user: User, lesson: LessonPage) -> LessonProgress | None:
+    """Opening a lesson of an enrolled course starts it (and the course)."""
+    course_id = (
+        CoursePage.objects.parent_of(lesson).values_list("pk", flat=True).first()
+    )
+    if course_id is None or _active_enrolment(user, course_id) is None:
+        return None
+    progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    if progress is None:
+        progress = _get_or_create(
+            LessonProgress, user=user, lesson=lesson, defaults={"course_id": course_id}
+        )
+        # Recompute rather than update: enrolments made in bulk (tracks) have
+        # no completion row yet, and reports read those rows.
+        course_completion_recompute(
+            user=user, course=CoursePage.objects.get(pk=course_id)
+        )
+    return progress
+
+
+@transaction.atomic
+def lesson_mark_complete(*, user: User, lesson: LessonPage) -> LessonProgress:
+    """A teacher marks a text or video lesson done.
+
+    Raises ValidationError when the teacher is not enrolled, or when the lesson
+    completes by accepted reflections instead.
+    """
+    course = _course_of(lesson)
+    if _active_enrolment(user, course.pk) is None:
+        raise ValidationError(_("Enrol in the course to record your progress."))
+    if lesson.completes_by_reflection:
+        raise ValidationError(
+            _("This lesson is complete when a trainer accepts your reflection.")
+        )
+    return _complete_lesson(user, lesson, course)
+
+
+def _complete_lesson(user, lesson, course) -> LessonProgress:
+    progress = _get_or_create(
+        LessonProgress, user=user, lesson=lesson, defaults={"course": course}
+    )
+    if progress.status != LessonProgress.Status.COMPLETED:
+        progress.status = LessonProgress.Status.COMPLETED
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["status", "completed_at"])
+    course_completion_recompute(user=user, course=course)
+    return progress
+
+
+@transaction.atomic
+def reflection_submit(
+    *, user: User, lesson: LessonPage, block_id: str, text: str
+) -> Reflection:
+    """Save a teacher's answer to a reflection prompt for review.
+
+    Raises ValidationError when the teacher is not enrolled, the prompt is not
+    in the lesson, the answer is shorter than the prompt asks, or the answer
+    was already accepted.
+    """
+    course = _course_of(lesson)
+    if _active_enrolment(user, course.pk) is None:
+        raise ValidationError(_("Enrol in the course to submit reflections."))
+    block = next(
+        (b for b in lesson.body if b.block_type == "reflection" and b.id == block_id),
+        None,
+    )
+    if block is None:
+        raise ValidationError(_("This reflection prompt no longer exists."))
+    text = text.strip()
+    if len(text) < block.value["min_chars"]:
+        raise ValidationError(
+            _("Please write at least %(count)d characters (you wrote %(written)d).")
+            % {"count": block.value["min_chars"], "written": len(text)}
+        )
+    reflection = Reflection.objects.filter(
+        user=user, lesson=lesson, block_id=block_id
+    ).first()
+    if reflection is not None and reflection.status == Reflection.Status.ACCEPTED:
+        raise ValidationError(_("This reflection has already been accepted."))
+    if reflection is None:
+        reflection = Reflection(user=user, lesson=lesson, block_id=block_id)
+    reflection.text = text
+    reflection.status = Reflection.Status.SUBMITTED
+    reflection.save()
+    lesson_visit(user=user, lesson=lesson)
+    return reflection
+
+
+@transaction.atomic
+def reflection_review(
+    *, reflection: Reflection, reviewer: User, accept: bool, feedback: str = ""
+) -> Reflection:
+    """A trainer accepts a reflection or returns it with comments. When every
+    reflection of the lesson is accepted, the lesson is complete.
+
+    Raises ValidationError when returning without comments or when the
+    reflection is not waiting for review.
+    """
+    reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+    if reflection.status != Reflection.Status.SUBMITTED:
+        raise ValidationError(_("This reflection is not waiting for review."))
+    if not accept and not feedback.strip():
+        raise ValidationError(_("Say what to improve when returning a reflection."))
+    reflection.status = (
+        Reflection.Status.ACCEPTED if accept else Reflection.Status.RETURNED
+    )
+    reflection.feedback = feedback.strip()
+    reflection.reviewed_by = reviewer
+    reflection.reviewed_at = timezone.now()
+    # submitted_at is auto_now: a full save would stamp the review time on it.
+    reflection.save(update_fields=["status", "feedback", "reviewed_by", "reviewed_at"])
+    lesson = reflection.lesson
+    accepted = set(
+        Reflection.objects.filter(
+            user=reflection.user, lesson=lesson, status=Reflection.Status.ACCEPTED
+        ).values_list("block_id", flat=True)
+    )
+    if accept and set(lesson.reflection_block_ids) <= accepted:
+        _complete_lesson(reflection.user, lesson, _course_of(lesson))
+    return reflection
