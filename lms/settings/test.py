@@ -13,5 +13,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Tasks run in-process in tests, even where CI provides a broker; the tests that
+# need a real worker (marked `redis`) switch this off for themselves.
+CELERY_TASK_ALWAYS_EAGER = True
 # Rate limits are tested explicitly; elsewhere they would make tests order-dependent.
 ACCOUNT_RATE_LIMITS = False

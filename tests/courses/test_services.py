@@ -484,6 +484,7 @@ def test_percent_rule_completes_course_at_its_share_of_lessons(
     assert HoursEntry.objects.filter(user=teacher).count() == 1
 
 
+@pytest.mark.django_db  # building a page looks up the default locale
 @pytest.mark.parametrize(
     ("percent", "total", "needed"),
     [(50, 4, 2), (50, 3, 2), (1, 6, 1), (100, 6, 6), (34, 3, 2)],

@@ -24,6 +24,9 @@ from tests.factories import (
 
 from .conftest import LESSON_TEXT, PROMPT_ID
 
+# Role fixtures are requested by name at run time, so mark the database use here.
+pytestmark = pytest.mark.django_db
+
 LONG_ENOUGH = "我会每周和留守儿童谈一次心，记录他们的变化。"
 
 

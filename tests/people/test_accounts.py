@@ -8,6 +8,9 @@ from django.urls import reverse
 from people.models import Role, User
 from tests.factories import PASSWORD, ProfileFactory, UserFactory
 
+# Role fixtures are requested by name at run time, so mark the database use here.
+pytestmark = pytest.mark.django_db
+
 LOGIN = "/accounts/login/"
 PASSWORD_CHANGE = "/accounts/password/change/"
 PASSWORD_RESET = "/accounts/password/reset/"

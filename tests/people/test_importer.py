@@ -20,6 +20,9 @@ from people.importer import apply as importer_apply
 from people.models import Cohort, Profile, Role, User
 from tests.factories import CohortFactory, ProfileFactory, UserFactory
 
+# Role fixtures are requested by name at run time, so mark the database use here.
+pytestmark = pytest.mark.django_db
+
 HEADINGS = [
     "用户名",
     "姓名",

@@ -11,6 +11,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# Role fixtures are requested by name at run time, so mark the database use here.
+pytestmark = pytest.mark.django_db
+
 ME, SCHOOL, OFFICE, CMS = "/me/", "/school/", "/office/", "/cms/"
 
 

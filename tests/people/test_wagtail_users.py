@@ -5,6 +5,9 @@ from django.urls import reverse
 from people.models import Profile, Role, User
 from tests.factories import PASSWORD, UserFactory
 
+# Role fixtures are requested by name at run time, so mark the database use here.
+pytestmark = pytest.mark.django_db
+
 NEW_PASSWORD = "ꆈꌠ-first-password-2020"
 
 
