@@ -228,8 +228,14 @@ def my_learning(user) -> dict:
             summary.electives.append((tc.course, state, done))
     in_tracks = {tc.course_id for tc in track_courses}
     for summary in tracks.values():
-        if summary.open_required:
-            summary.next_course = summary.open_required[0][0]
+        # Continue what the teacher has started before opening something new.
+        started = [
+            course
+            for course, state in summary.open_required
+            if state is not None and state.status == CompletionStatus.IN_PROGRESS
+        ]
+        if started or summary.open_required:
+            summary.next_course = (started or [summary.open_required[0][0]])[0]
     return {
         "tracks": sorted(tracks.values(), key=lambda s: s.completion.track.name),
         "other_courses": [

@@ -36,3 +36,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "alternatives": [list(alt) for alt in getattr(message, "alternatives", [])],
         }
         transaction.on_commit(lambda: send_email_message.delay(payload))
+
+
+def user_display(user) -> str:
+    """How allauth names people in its messages: their full (Chinese or Yi) name."""
+    return user.get_full_name() or user.username

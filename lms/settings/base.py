@@ -124,6 +124,7 @@ LOGOUT_REDIRECT_URL = "/"
 
 # django-allauth: accounts are created by the programme office, never by sign-up.
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "people.adapters.user_display"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
 
 from courses import selectors, services
-from courses.models import Reflection
+from courses.models import LessonPage, Reflection
 from tests.factories import HoursEntryFactory, UserFactory
 
 from .conftest import PROMPT_ID
@@ -289,3 +289,18 @@ def test_pending_reflections_query_budget(
         [(r.user.profile.school.name, r.lesson.title) for r in reflections]
 
     assert len(reflections) > 1
+
+
+def test_my_learning_continues_the_started_course_before_opening_a_new_one(
+    teacher, course_with_lessons, make_track
+):
+    first = course_with_lessons(2)
+    second = course_with_lessons(2)
+    track = make_track(required=[first, second])
+    services.track_enrol(track=track, users=[teacher])
+    lesson = LessonPage.objects.child_of(second).live().first()
+    services.lesson_visit(user=teacher, lesson=lesson)
+
+    [summary] = selectors.my_learning(teacher)["tracks"]
+
+    assert summary.next_course == second

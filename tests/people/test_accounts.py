@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
@@ -33,6 +34,16 @@ def test_login_by_username(client, teacher):
     assert response.status_code == 302
     assert response.url == "/start/"
     assert get_user(client).pk == teacher.pk
+
+
+def test_login_message_names_the_person_by_their_yi_name(client, teacher):
+    teacher.name = "ꀊꁨꃀꑭ"
+    teacher.save()
+
+    response = _log_in(client, teacher.username)
+
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("ꀊꁨꃀꑭ" in m for m in messages)
 
 
 def test_login_by_email(client, teacher):
