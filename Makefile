@@ -61,7 +61,7 @@ format: install
 bench: install
 	@for script in benchmarks/bench_*.py; do \
 	  [ -e "$$script" ] || continue; \
-	  DJANGO_SETTINGS_MODULE=lms.settings.dev $(PY) "$$script" || exit 1; \
+	  DEBUG=false DJANGO_SETTINGS_MODULE=lms.settings.dev $(PY) "$$script" || exit 1; \
 	done
 
 messages: install
