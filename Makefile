@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEMO_SETTINGS := lms.settings.dev
-SYSTEM_PACKAGES := fonts-wqy-microhei fonts-sil-nuosusil gettext
+# Fonts for Chinese and Yi PDFs, gettext for translators, Chromium for browser tests.
+SYSTEM_PACKAGES := fonts-wqy-microhei fonts-sil-nuosusil gettext chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -21,7 +22,6 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# TrueType fonts for Chinese and Yi PDFs (and gettext for translators).
 system-packages:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

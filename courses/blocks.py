@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.blocks import BaseStreamBlock
 
@@ -41,11 +42,20 @@ class DocumentBlock(blocks.StructBlock):
 
 
 class H5PActivityBlock(blocks.StructBlock):
-    """An interactive H5P exercise. Choosing and playing the package, and
-    judging its results, come with the H5P work; until then the block holds
-    the activity's title and instructions."""
+    """An interactive H5P exercise played in the lesson. The lesson completes
+    when the teacher passes it: the player reports success, or the score
+    reaches the pass mark."""
 
     title = blocks.CharBlock(label=_("Activity title"), max_length=120)
+    package = SnippetChooserBlock("courses.H5PPackage", label=_("H5P package"))
+    pass_mark = blocks.DecimalBlock(
+        label=_("Pass mark (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=0,
+        default=60,
+        help_text=_("The share of the maximum score that counts as a pass."),
+    )
     instructions = blocks.TextBlock(label=_("Instructions"), required=False)
 
     class Meta:

@@ -10,18 +10,22 @@ import datetime
 import uuid
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from wagtail.models import Page
 
 from cms.models import HomePage
 from people.models import Cohort, User
 
 from . import services
+from .h5p.quiz_package import DEMO_QUIZZES, build_quiz_package
+from .h5p.services import h5p_package_create
 from .models import (
     Audience,
     CourseCategory,
     CourseIndexPage,
     CoursePage,
     Enrolment,
+    H5PPackage,
     LessonPage,
     LessonProgress,
     Programme,
@@ -29,6 +33,7 @@ from .models import (
     Track,
     TrackCourse,
     TrackEnrolment,
+    XAPIStatement,
 )
 from .models.learning import Source
 
@@ -478,7 +483,8 @@ def seed() -> CourseIndexPage:
         )[0]
         for n, (code, name, name_en) in enumerate(CATEGORIES, start=1)
     }
-    courses = {row[0]: _seed_course(index, row, categories) for row in COURSES}
+    quizzes = _seed_quiz_packages()
+    courses = {row[0]: _seed_course(index, row, categories, quizzes) for row in COURSES}
     for code, needed in PREREQUISITES.items():
         _set_prerequisites(courses[code], [courses[c] for c in needed])
     programme, _ = Programme.objects.update_or_create(
@@ -501,8 +507,34 @@ def _seed_index() -> CourseIndexPage:
     )  # fmt: skip
 
 
-def _seed_course(index, row, categories) -> CoursePage:
+def _seed_quiz_packages() -> dict[str, H5PPackage]:
+    """One H5P quiz (our own LmsQuiz type) per course that has one, keyed by
+    the course slug; built and unpacked once."""
+    packages = {}
+    for slug, quiz in DEMO_QUIZZES.items():
+        package = H5PPackage.objects.filter(title=quiz["title"]).first()
+        if package is None:
+            package = h5p_package_create(
+                title=quiz["title"],
+                file=ContentFile(build_quiz_package(**quiz), name=f"{slug}.h5p"),
+            )
+        packages[slug] = package
+    return packages
+
+
+def _quiz_lesson(package: H5PPackage):
+    return (
+        "quiz", "课后小测", 10, "用几道选择题检查本课程的要点。",
+        [P("<p>完成下面的小测验，得分达到 60% 即通过；可以多次作答，记录最高分。</p>"),
+         ("h5p", {"title": package.title, "package": package.pk, "pass_mark": 60,
+                  "instructions": "每道题选择一个答案，然后点击“提交答案”。"})],
+    )  # fmt: skip
+
+
+def _seed_course(index, row, categories, quizzes) -> CoursePage:
     code, slug, title, category, kind, delivery, hours, summary, lessons = row
+    if slug in quizzes:
+        lessons = [*lessons, _quiz_lesson(quizzes[slug])]
     course = _upsert_page(
         index,
         CoursePage.objects.filter(code=code).first(),
@@ -621,16 +653,21 @@ def _seed_progress(courses, tracks) -> None:
     }
     eth, skl, lbc = lessons[ETH], lessons[SKL], lessons[LBC]
 
-    # seed: ethics done (reflection accepted), half-way through teaching skills.
+    # seed: ethics done (reflection accepted, quiz passed), half-way through
+    # teaching skills.
     _complete(users["seed"], eth[0], eth[1])
     _reflect(users["seed"], eth[2], SEED_ETH_ANSWER, reviewer=trainer)
+    _answer_quiz(users["seed"], eth[3], right=4, of=4)
     _complete(users["seed"], skl[0], skl[1])
     services.lesson_visit(user=users["seed"], lesson=skl[2])
 
-    # t.hx01: two required courses done.
+    # t.hx01: two required courses done, one quiz passed at the second try.
     _complete(users["t.hx01"], eth[0], eth[1], lbc[0], lbc[1])
     _reflect(users["t.hx01"], eth[2], HX01_ETH_ANSWER, reviewer=trainer)
     _reflect(users["t.hx01"], lbc[2], HX01_LBC_ANSWER, reviewer=trainer)
+    _answer_quiz(users["t.hx01"], eth[3], right=4, of=4)
+    _answer_quiz(users["t.hx01"], lbc[3], right=2, of=4)
+    _answer_quiz(users["t.hx01"], lbc[3], right=3, of=4)
 
     # teacher.yi: started the counselling course; her reflection awaits review.
     _complete(users["teacher.yi"], lbc[0])
@@ -642,6 +679,31 @@ def _seed_progress(courses, tracks) -> None:
         users["principal.hongxi"], eth[2], PRINCIPAL_ETH_ANSWER,
         reviewer=trainer, accept=False,
     )  # fmt: skip
+
+
+def _answer_quiz(user: User, lesson: LessonPage, *, right: int, of: int) -> None:
+    """Record a quiz attempt as the player would send it, once per score."""
+    block_id = next(iter(lesson.activity_blocks))
+    scaled = Decimal(right) / of
+    if XAPIStatement.objects.filter(
+        user=user, lesson=lesson, block_id=block_id, score_scaled=scaled.quantize(
+            Decimal("0.0001"))
+    ).exists():  # fmt: skip
+        return
+    services.statement_record(
+        user=user,
+        lesson=lesson,
+        block_id=block_id,
+        statement={
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+            "object": {"id": f"demo:{lesson.pk}/{block_id}"},
+            "result": {
+                "score": {"raw": right, "min": 0, "max": of},
+                "success": right * 100 >= 60 * of,
+                "completion": True,
+            },
+        },
+    )
 
 
 def _enrol_cohort(track: Track, cohort: Cohort, office: User) -> None:

@@ -3,17 +3,23 @@ Each runs a fixed number of queries whatever the number of rows."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import Length, Substr
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .models import (
+    ActivityResult,
     Audience,
     CourseCategory,
     CourseCompletion,
     CourseIndexPage,
     CoursePage,
     Enrolment,
+    H5PUserData,
     HoursEntry,
     LessonPage,
     LessonProgress,
@@ -153,6 +159,51 @@ def can_edit_page(user, page) -> bool:
     return user.is_authenticated and page.permissions_for_user(user).can_edit()
 
 
+def activity_summary(result) -> str:
+    """One line for the learner: attempts, best score, passed or not."""
+    best = round(100 * result.best_scaled) if result.best_scaled is not None else 0
+    text = _("Attempts: %(attempts)d · best score: %(best)d%%") % {
+        "attempts": result.attempts,
+        "best": best,
+    }
+    state = _("passed") if result.passed else _("not passed yet")
+    return f"{text} · {state}"
+
+
+def activity_player_options(*, lesson, block, user, saved_state=None) -> dict:
+    """What the lesson page hands the H5P player for one activity; the saved
+    state, if any, is preloaded so the learner resumes where they left off."""
+    base = f"/h5p/{lesson.pk}/{block.id}"
+    state_url = reverse(
+        "courses:h5p_user_data",
+        args=[lesson.pk, block.id, ":dataType", ":subContentId"],
+    )
+    return {
+        "scriptId": f"h5p-options-{block.id}",
+        "statusId": f"h5p-status-{block.id}",
+        "playerJs": static("h5p-standalone/main.bundle.js"),
+        "xapiUrl": reverse("courses:xapi_statement", args=[lesson.pk, block.id]),
+        "errorText": _("The activity could not be started. Please reload the page."),
+        "offlineText": _("Your result could not be sent. Check your connection."),
+        "player": {
+            "id": f"activity-{block.id}",
+            "h5pJsonPath": f"{base}/content",
+            "librariesPath": f"{base}/libraries",
+            "frameJs": static("h5p-standalone/frame.bundle.js"),
+            "frameCss": static("h5p-standalone/styles/h5p.css"),
+            "xAPIObjectIRI": f"{settings.WAGTAILADMIN_BASE_URL}{base}",
+            "saveFreq": 30,
+            "user": {
+                "name": user.get_full_name(),
+                "mail": user.email or f"user-{user.pk}@lms.invalid",
+            },
+            "ajax": {"contentUserDataUrl": state_url},
+            # h5p-standalone 3.8 restores only this shape of preloaded state.
+            "contentUserData": [{"state": saved_state}] if saved_state else None,
+        },
+    }
+
+
 def lesson_page_context(*, lesson, user) -> dict:
     course = CoursePage.objects.parent_of(lesson).select_related("category").first()
     states = _lesson_states(user, course)
@@ -166,6 +217,23 @@ def lesson_page_context(*, lesson, user) -> dict:
         reflections = {
             r.block_id: r for r in Reflection.objects.filter(user=user, lesson=lesson)
         }
+    can_study = enrolment is not None or can_edit_page(user, lesson)
+    activities = lesson.activity_blocks
+    results, saved_states = {}, {}
+    if activities and user.is_authenticated:
+        results = {
+            r.block_id: r
+            for r in ActivityResult.objects.filter(user=user, lesson=lesson)
+        }
+        packages = [b.value["package"] for b in activities.values()]
+        saved_states = dict(
+            H5PUserData.objects.filter(
+                user=user,
+                package__in=[p for p in packages if p is not None],
+                data_type="state",
+                sub_content_id="0",
+            ).values_list("package_id", "data")
+        )
     return {
         "course": course,
         "lesson_states": states,
@@ -175,8 +243,23 @@ def lesson_page_context(*, lesson, user) -> dict:
             states[position + 1].lesson if position + 1 < len(states) else None
         ),
         "enrolment": enrolment,
-        "can_study": enrolment is not None or can_edit_page(user, lesson),
+        "can_study": can_study,
         "reflections": reflections,
+        "activity_results": results,
+        "activity_summaries": {k: activity_summary(r) for k, r in results.items()},
+        "activity_options": {
+            block_id: activity_player_options(
+                lesson=lesson,
+                block=block,
+                user=user,
+                saved_state=saved_states.get(block.value["package"].pk)
+                if block.value["package"]
+                else None,
+            )
+            for block_id, block in activities.items()
+        }
+        if can_study
+        else {},
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_h5p
 
 app_name = "courses"
 urlpatterns = [
@@ -16,6 +16,22 @@ urlpatterns = [
         "learn/lessons/<int:lesson_id>/reflections/<str:block_id>/",
         views.reflection_submit,
         name="reflection_submit",
+    ),
+    path(
+        "h5p/<int:lesson_id>/<str:block_id>/<str:kind>/<path:path>",
+        views_h5p.h5p_file,
+        name="h5p_file",
+    ),
+    path(
+        "learn/lessons/<int:lesson_id>/activities/<str:block_id>/xapi/",
+        views_h5p.xapi_statement,
+        name="xapi_statement",
+    ),
+    path(
+        "learn/lessons/<int:lesson_id>/activities/<str:block_id>/state/"
+        "<str:data_type>/<str:sub_content_id>/",
+        views_h5p.user_data,
+        name="h5p_user_data",
     ),
     path("office/tracks/", views.office_tracks, name="office_tracks"),
     path(

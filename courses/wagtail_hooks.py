@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
+from .h5p.admin import H5PPackageViewSet
 from .models import CourseCategory, Programme, Track
 
 
@@ -36,6 +37,7 @@ class ProgrammesViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ProgrammesViewSetGroup)
+register_snippet(H5PPackageViewSet)
 
 
 @hooks.register("register_admin_urls")

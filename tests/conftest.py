@@ -8,6 +8,7 @@ from people.models import Role
 from .factories import ProfileFactory, SchoolFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -16,11 +17,12 @@ def pytest_collection_modifyitems(config, items):
     missing = {
         "postgres": not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         "redis": not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
+        "browser": not os.path.exists(CHROMIUM),
     }
     for item in items:
         for marker, absent in missing.items():
             if absent and item.get_closest_marker(marker):
-                reason = f"needs {marker} (set DATABASE_URL / CELERY_BROKER_URL)"
+                reason = f"needs {marker} (DATABASE_URL, CELERY_BROKER_URL, {CHROMIUM})"
                 if IN_CI:
                     item.add_marker(
                         pytest.mark.usefixtures("_fail_missing_service_in_ci")
@@ -31,7 +33,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def _fail_missing_service_in_ci():
-    pytest.fail("CI must provide PostgreSQL and Redis for marked tests")
+    pytest.fail("CI must provide PostgreSQL, Redis and Chromium for marked tests")
 
 
 @pytest.fixture

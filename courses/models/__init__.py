@@ -1,3 +1,4 @@
+from .h5p import ActivityResult, H5PLibrary, H5PPackage, H5PUserData, XAPIStatement
 from .learning import (
     CourseCompletion,
     Enrolment,
@@ -11,6 +12,11 @@ from .pages import CourseCategory, CourseIndexPage, CoursePage, LessonPage
 from .programmes import Audience, Programme, Track, TrackCourse
 
 __all__ = [
+    "ActivityResult",
+    "H5PLibrary",
+    "H5PPackage",
+    "H5PUserData",
+    "XAPIStatement",
     "Audience",
     "CourseCategory",
     "CourseCompletion",

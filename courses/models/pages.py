@@ -208,10 +208,20 @@ class LessonPage(Page):
         return [block.id for block in self.body if block.block_type == "reflection"]
 
     @property
+    def activity_blocks(self) -> dict:
+        """The lesson's H5P activity blocks by block id."""
+        return {block.id: block for block in self.body if block.block_type == "h5p"}
+
+    @property
     def completes_by_reflection(self) -> bool:
-        """Lessons with reflection prompts complete when every answer is
-        accepted; all other lessons when the teacher marks them done."""
         return bool(self.reflection_block_ids)
+
+    @property
+    def completes_automatically(self) -> bool:
+        """Lessons with reflection prompts or H5P activities complete when every
+        answer is accepted and every activity passed; all other lessons when the
+        teacher marks them done."""
+        return bool(self.reflection_block_ids or self.activity_blocks)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_page_context

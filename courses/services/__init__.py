@@ -6,6 +6,7 @@ All writes are idempotent and safe under concurrent events: the database holds
 the unique constraints, and recomputation locks the completion row it rewrites.
 """
 
+from .activities import statement_record, user_data_get, user_data_set
 from .completion import (
     course_completion_recompute,
     placement_days_for,
@@ -19,6 +20,7 @@ from .enrolment import (
     users_for_group,
 )
 from .progress import (
+    lesson_check_completion,
     lesson_mark_complete,
     lesson_visit,
     reflection_review,
@@ -29,13 +31,17 @@ __all__ = [
     "course_completion_recompute",
     "enrolment_create",
     "enrolment_withdraw",
+    "lesson_check_completion",
     "lesson_mark_complete",
     "lesson_visit",
     "missing_prerequisites",
     "placement_days_for",
     "reflection_review",
     "reflection_submit",
+    "statement_record",
     "track_completion_recompute",
     "track_enrol",
+    "user_data_get",
+    "user_data_set",
     "users_for_group",
 ]

@@ -5,7 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress, Reflection
+from courses.models import (
+    ActivityResult,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    Reflection,
+)
 from people.models import User
 
 from .common import _get_or_create
@@ -47,16 +54,43 @@ def lesson_mark_complete(*, user: User, lesson: LessonPage) -> LessonProgress:
     """A teacher marks a text or video lesson done.
 
     Raises ValidationError when the teacher is not enrolled, or when the lesson
-    completes by accepted reflections instead.
+    completes by accepted reflections and passed activities instead.
     """
     course = _course_of(lesson)
     if _active_enrolment(user, course.pk) is None:
         raise ValidationError(_("Enrol in the course to record your progress."))
-    if lesson.completes_by_reflection:
+    if lesson.completes_automatically:
         raise ValidationError(
-            _("This lesson is complete when a trainer accepts your reflection.")
+            _(
+                "This lesson is complete when its activities are passed and a "
+                "trainer accepts your reflection."
+            )
+            if lesson.activity_blocks
+            else _("This lesson is complete when a trainer accepts your reflection.")
         )
     return _complete_lesson(user, lesson, course)
+
+
+def lesson_check_completion(*, user: User, lesson: LessonPage) -> bool:
+    """Complete a lesson whose every reflection is accepted and every H5P
+    activity passed. Returns whether the lesson is complete."""
+    accepted = set(
+        Reflection.objects.filter(
+            user=user, lesson=lesson, status=Reflection.Status.ACCEPTED
+        ).values_list("block_id", flat=True)
+    )
+    passed = set(
+        ActivityResult.objects.filter(
+            user=user, lesson=lesson, passed_at__isnull=False
+        ).values_list("block_id", flat=True)
+    )
+    if (
+        set(lesson.reflection_block_ids) <= accepted
+        and set(lesson.activity_blocks) <= passed
+    ):
+        _complete_lesson(user, lesson, _course_of(lesson))
+        return True
+    return False
 
 
 def _complete_lesson(user, lesson, course) -> LessonProgress:
@@ -133,12 +167,6 @@ def reflection_review(
     reflection.reviewed_at = timezone.now()
     # submitted_at is auto_now: a full save would stamp the review time on it.
     reflection.save(update_fields=["status", "feedback", "reviewed_by", "reviewed_at"])
-    lesson = reflection.lesson
-    accepted = set(
-        Reflection.objects.filter(
-            user=reflection.user, lesson=lesson, status=Reflection.Status.ACCEPTED
-        ).values_list("block_id", flat=True)
-    )
-    if accept and set(lesson.reflection_block_ids) <= accepted:
-        _complete_lesson(reflection.user, lesson, _course_of(lesson))
+    if accept:
+        lesson_check_completion(user=reflection.user, lesson=reflection.lesson)
     return reflection

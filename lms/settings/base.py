@@ -102,6 +102,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded demo database: writers queue up instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
@@ -216,6 +221,14 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILEMBEDS_FINDERS = []  # closed networks: no oEmbed lookups
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # nothing loads from outside the site
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# H5P packages: limits checked before and while unpacking (zip bombs lie about
+# their sizes); larger packages are unpacked by a Celery worker.
+H5P_MAX_PACKAGE_BYTES = int(os.environ.get("H5P_MAX_PACKAGE_BYTES", 50 * 1024 * 1024))
+H5P_MAX_ENTRIES = 2000
+H5P_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+H5P_MAX_COMPRESSION_RATIO = 100
+H5P_SYNC_UNPACK_BYTES = 5 * 1024 * 1024
 
 # TrueType fonts for PDFs (xhtml2pdf cannot use CFF/OpenType-outline fonts).
 PDF_FONTS = {

@@ -1,6 +1,9 @@
 """The test suite: fast hashing, in-memory email and cache. DATABASE_URL and
 CELERY_BROKER_URL from the environment point it at real servers in CI."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -13,6 +16,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Uploads made by tests (H5P packages, seeded demo files) never land in media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lms-test-media-"))
 # Tasks run in-process in tests, even where CI provides a broker; the tests that
 # need a real worker (marked `redis`) switch this off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True

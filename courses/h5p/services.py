@@ -1,0 +1,282 @@
+"""Writes for H5P packages: create, replace, unpack, delete.
+
+An upload is validated before anything is stored. The package row is saved as
+`processing`; once the transaction commits, the package is unpacked, in the
+request for small files and in the Celery task `unpack_h5p_package` for large
+ones (over H5P_SYNC_UNPACK_BYTES). Unpacking validates again, counts the bytes
+it writes, installs the libraries the package brings (once per machine name
+and major.minor, shared by all packages), and marks the package `ready`, or
+`failed` with the reason and no files left behind. Files are removed only
+after the transaction that deleted or replaced their package commits.
+"""
+
+import logging
+import zipfile
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import H5PLibrary, H5PPackage
+
+from . import storage
+from .validation import LibraryMeta, LibraryRef, PackageInfo, validate_archive
+from .validation import validate_package as _validate_upload
+
+logger = logging.getLogger(__name__)
+Status = H5PPackage.Status
+LIBRARY_LINKS = H5PPackage.libraries.through
+
+
+def sync_unpack_limit() -> int:
+    """Packages up to this size are unpacked in the request, larger ones in
+    the Celery task."""
+    return getattr(settings, "H5P_SYNC_UNPACK_BYTES", 5 * 1024 * 1024)
+
+
+@transaction.atomic
+def h5p_package_create(*, title: str, file: File, uploaded_by=None) -> H5PPackage:
+    """Store a new package as `processing` and unpack it after commit.
+
+    Raises ValidationError if the file breaks any rule of
+    courses.h5p.validation (nothing is stored then) or the title is empty.
+    """
+    info = _validate_upload(file)
+    package = H5PPackage(
+        title=title,
+        file=file,
+        uploaded_by=uploaded_by,
+        status=Status.PROCESSING,
+        main_library=info.main_library,
+        h5p_json=info.h5p_json,
+    )
+    package.full_clean()
+    package.save()
+    # Installed libraries it depends on are kept from now on, not only once
+    # it is unpacked.
+    package.libraries.set(_library_rows(info.installed))
+    _schedule_unpack(package)
+    return package
+
+
+@transaction.atomic
+def h5p_package_replace(
+    *, package: H5PPackage, title: str | None = None, file: File | None = None
+) -> H5PPackage:
+    """Change a package's title and, given a new file, replace its file: the
+    package is `processing` again and is unpacked after commit; the old file
+    is deleted after commit.
+
+    Raises ValidationError as h5p_package_create does; nothing changes then.
+    """
+    if title is not None:
+        package.title = title
+    if file is None:
+        package.full_clean()
+        package.save(update_fields=["title", "updated_at"])
+        return package
+    info = _validate_upload(file)
+    old_name = H5PPackage.objects.values_list("file", flat=True).get(pk=package.pk)
+    package.file = file
+    package.status, package.error = Status.PROCESSING, ""
+    package.main_library, package.h5p_json = info.main_library, info.h5p_json
+    package.full_clean()
+    package.save()
+    package.libraries.add(*_library_rows(info.installed))
+    if old_name and old_name != package.file.name:
+        transaction.on_commit(partial(storage.remove_uploaded_file, old_name))
+    _schedule_unpack(package)
+    return package
+
+
+@transaction.atomic
+def h5p_package_delete(*, package: H5PPackage) -> None:
+    """Delete a package. After commit, remove its content folder, its file,
+    and the libraries no other package uses (rows and folders)."""
+    pk, file_name = package.pk, package.file.name
+    library_ids = list(package.libraries.values_list("pk", flat=True))
+    package.delete()
+    transaction.on_commit(partial(storage.remove_package_files, pk, file_name))
+    transaction.on_commit(partial(h5p_libraries_remove_unused, library_ids))
+
+
+def h5p_libraries_remove_unused(library_ids) -> None:
+    """Delete those of the given libraries no package uses, then (after
+    commit) their folders."""
+    with transaction.atomic():
+        # Lock first: a package being linked to one of them meanwhile (which
+        # locks it too) is then seen below.
+        candidates = list(
+            H5PLibrary.objects.select_for_update().filter(pk__in=library_ids)
+        )
+        in_use = set(
+            LIBRARY_LINKS.objects.filter(h5plibrary__in=candidates).values_list(
+                "h5plibrary_id", flat=True
+            )
+        )
+        unused = [lib for lib in candidates if lib.pk not in in_use]
+        H5PLibrary.objects.filter(pk__in=[lib.pk for lib in unused]).delete()
+        # Freed while the rows are locked, so a library installed again right
+        # after commit is never removed by this.
+        aside = [
+            storage.move_aside(storage.library_dir(lib.folder_name)) for lib in unused
+        ]
+        transaction.on_commit(partial(_remove_trees, aside))
+
+
+def _remove_trees(paths) -> None:
+    for path in paths:
+        storage.remove_tree(path)
+
+
+def _library_rows(refs) -> list[H5PLibrary]:
+    rows = []
+    for ref in refs:
+        row = (
+            H5PLibrary.objects.select_for_update()
+            .filter(
+                machine_name=ref.machine_name,
+                major_version=ref.major,
+                minor_version=ref.minor,
+            )
+            .first()
+        )
+        if row is None:
+            raise ValidationError(
+                _("The library %(library)s is no longer installed."),
+                code="missing_dependency",
+                params={"library": str(ref)},
+            )
+        rows.append(row)
+    return rows
+
+
+def _schedule_unpack(package: H5PPackage) -> None:
+    if package.file.size > sync_unpack_limit():
+        from courses.tasks import unpack_h5p_package
+
+        transaction.on_commit(partial(unpack_h5p_package.delay, package.pk))
+    else:
+        transaction.on_commit(partial(h5p_package_unpack, package_id=package.pk))
+
+
+def h5p_package_unpack(*, package_id: int) -> H5PPackage | None:
+    """Unpack a package's file into its content folder and install the
+    libraries it brings, then mark it `ready`.
+
+    Idempotent: a ready package (or a deleted one) is left alone. A package
+    that fails validation or extraction is marked `failed` with the reason,
+    and every file this run wrote is removed; this function does not raise
+    for a bad package. If the file was replaced meanwhile, the result of this
+    run is thrown away (the replacement schedules its own run).
+    """
+    package = H5PPackage.objects.filter(pk=package_id).first()
+    if package is None or package.status == Status.READY:
+        return package
+    file_name = package.file.name
+    staged = None
+    try:
+        with package.file.open("rb"), zipfile.ZipFile(package.file) as archive:
+            info = validate_archive(archive)
+            install = _libraries_to_install(info)
+            staged = storage.stage_package(
+                archive, info, package_pk=package_id, install=install
+            )
+        return _finish_unpack(package_id, file_name, info, staged)
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        logger.warning("H5P package %s could not be unpacked: %s", package_id, exc)
+        reason = _("The package file could not be read or is damaged.")
+    except Exception:
+        # Never leave a package "processing" for ever; the log has the cause.
+        logger.exception("H5P package %s could not be unpacked", package_id)
+        reason = _("The package could not be unpacked.")
+    if staged is not None:
+        staged.discard()
+    return _mark_failed(package_id, file_name, reason)
+
+
+def _libraries_to_install(info: PackageInfo) -> list[LibraryMeta]:
+    """The package's libraries not installed yet, or installed with an older
+    patch version."""
+    rows = {
+        LibraryRef(lib.machine_name, lib.major_version, lib.minor_version): lib
+        for lib in H5PLibrary.objects.filter(
+            machine_name__in={ref.machine_name for ref in info.libraries}
+        )
+    }
+    return [meta for ref, meta in info.libraries.items() if _needs_install(meta, rows)]
+
+
+def _needs_install(meta: LibraryMeta, rows: dict) -> bool:
+    row = rows.get(meta.ref)
+    return (
+        row is None
+        or row.patch_version < meta.patch
+        or not storage.is_library_on_disk(meta.ref.folder_name)
+    )
+
+
+def _finish_unpack(package_id, file_name, info, staged) -> H5PPackage | None:
+    with transaction.atomic():
+        package = H5PPackage.objects.select_for_update().filter(pk=package_id).first()
+        if package is None or package.file.name != file_name:
+            staged.discard()
+            return package
+        old_ids = set(package.libraries.values_list("pk", flat=True))
+        libraries = [
+            _install_library(info.libraries[ref], path)
+            for ref, path in staged.libraries.items()
+        ]
+        libraries += _library_rows(set(info.libraries) - set(staged.libraries))
+        libraries += _library_rows(info.installed)
+        package.libraries.set(libraries)
+        storage.swap_into_place(staged.content, storage.content_root(package_id))
+        package.status, package.error = Status.READY, ""
+        package.save(update_fields=["status", "error", "updated_at"])
+        dropped = old_ids - {lib.pk for lib in libraries}
+        transaction.on_commit(partial(h5p_libraries_remove_unused, dropped))
+    return package
+
+
+def _install_library(meta: LibraryMeta, staged_dir) -> H5PLibrary:
+    """Rename a staged library into place unless the same or a newer patch
+    got installed meanwhile; create or update its row."""
+    ref = meta.ref
+    lookup = {
+        "machine_name": ref.machine_name,
+        "major_version": ref.major,
+        "minor_version": ref.minor,
+    }
+    row = H5PLibrary.objects.select_for_update().filter(**lookup).first()
+    if row is not None and not _needs_install(meta, {ref: row}):
+        storage.remove_tree(staged_dir)
+        return row
+    storage.swap_into_place(staged_dir, storage.library_dir(ref.folder_name))
+    if row is None:
+        try:
+            with transaction.atomic():
+                return H5PLibrary.objects.create(
+                    **lookup, patch_version=meta.patch, title=meta.title
+                )
+        except IntegrityError:  # installed concurrently
+            row = H5PLibrary.objects.get(**lookup)
+    row.patch_version, row.title = meta.patch, meta.title
+    row.save(update_fields=["patch_version", "title"])
+    return row
+
+
+def _mark_failed(package_id: int, file_name: str, reason: str) -> H5PPackage | None:
+    """Mark the package failed, unless its file was replaced meanwhile, and
+    remove any content an earlier run left."""
+    updated = H5PPackage.objects.filter(pk=package_id, file=file_name).update(
+        status=Status.FAILED, error=reason, updated_at=timezone.now()
+    )
+    if updated:
+        storage.remove_tree(storage.content_root(package_id))
+    return H5PPackage.objects.filter(pk=package_id).first()

@@ -1,0 +1,196 @@
+"""H5P activities: judging the xAPI statements the player sends, and the
+player's resume state. A client can forge any statement, so the server decides
+what counts: the actor is always the signed-in user, only statements about the
+whole activity count, scores must be consistent, and the pass mark is ours."""
+
+import math
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import (
+    ActivityResult,
+    CoursePage,
+    Enrolment,
+    H5PUserData,
+    LessonPage,
+    XAPIStatement,
+)
+from people.models import User
+
+from .common import _get_or_create
+from .progress import lesson_check_completion, lesson_visit
+
+VERB_PREFIX = "http://adlnet.gov/expapi/verbs/"
+ATTEMPT_VERBS = {"answered", "completed", "passed", "failed"}
+MAX_USER_DATA_CHARS = 64 * 1024
+
+
+def activity_for(*, user: User, lesson: LessonPage, block_id: str):
+    """The H5P block of a live lesson the user may work on, or ValidationError."""
+    block = lesson.activity_blocks.get(block_id)
+    if block is None or not lesson.live:
+        raise ValidationError(_("This activity does not exist."))
+    course_id = CoursePage.objects.parent_of(lesson).values_list("pk", flat=True)
+    if not Enrolment.objects.filter(
+        user=user, course_id__in=course_id, status=Enrolment.Status.ACTIVE
+    ).exists():
+        raise ValidationError(_("Enrol in the course to record your results."))
+    return block
+
+
+def _number(value, name):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(
+            _("The score's %(name)s is not a number.") % {"name": name}
+        )
+    if not math.isfinite(value):
+        raise ValidationError(
+            _("The score's %(name)s is not a number.") % {"name": name}
+        )
+    return value
+
+
+def _scaled_score(result: dict) -> Decimal | None:
+    """The statement's score as a share of the maximum, checked against its
+    bounds; None when it has no score."""
+    score = result.get("score")
+    if score is None:
+        return None
+    if not isinstance(score, dict):
+        raise ValidationError(_("The score is malformed."))
+    scaled = score.get("scaled")
+    if "raw" in score or "max" in score:
+        raw = _number(score.get("raw"), "raw")
+        low = _number(score.get("min", 0), "min")
+        high = _number(score.get("max"), "max")
+        if not low <= raw <= high or high <= low:
+            raise ValidationError(_("The score is outside its bounds."))
+        computed = (raw - low) / (high - low)
+        if scaled is not None and abs(_number(scaled, "scaled") - computed) > 0.01:
+            raise ValidationError(_("The scaled score does not match the raw score."))
+        scaled = computed
+    elif scaled is not None:
+        scaled = _number(scaled, "scaled")
+    else:
+        return None
+    if not 0 <= scaled <= 1:
+        raise ValidationError(_("The score is outside its bounds."))
+    return Decimal(str(round(scaled, 4)))
+
+
+def _verb(statement: dict) -> str:
+    verb = statement.get("verb")
+    verb_id = verb.get("id") if isinstance(verb, dict) else None
+    if not isinstance(verb_id, str) or not verb_id:
+        raise ValidationError(_("The statement has no verb."))
+    if not isinstance(statement.get("object"), dict):
+        raise ValidationError(_("The statement has no object."))
+    return verb_id.removeprefix(VERB_PREFIX)
+
+
+def _is_top_level(statement: dict) -> bool:
+    """Only statements without a parent activity speak for the whole activity."""
+    context = statement.get("context")
+    if not isinstance(context, dict):
+        return True
+    activities = context.get("contextActivities")
+    return not (isinstance(activities, dict) and activities.get("parent"))
+
+
+@transaction.atomic
+def statement_record(
+    *, user: User, lesson: LessonPage, block_id: str, statement: dict
+) -> ActivityResult | None:
+    """Store an xAPI statement from the player and update the activity result.
+
+    The activity is passed by a top-level statement whose verb is not "failed",
+    that does not say it failed, and whose scaled score reaches the pass mark
+    (or, without a score, that says success). Attempts and the best score are
+    kept. Returns the result for top-level statements, None for the others.
+    Raises ValidationError for anything malformed or not allowed.
+    """
+    if not isinstance(statement, dict):
+        raise ValidationError(_("The statement is malformed."))
+    block = activity_for(user=user, lesson=lesson, block_id=block_id)
+    verb = _verb(statement)
+    result = statement.get("result") or {}
+    if not isinstance(result, dict):
+        raise ValidationError(_("The statement's result is malformed."))
+    scaled = _scaled_score(result)
+    success = result.get("success")
+    success = success if isinstance(success, bool) else None
+    top_level = _is_top_level(statement)
+    # The signed-in user is the actor, whatever the statement claimed.
+    statement = {**statement, "actor": _actor(user)}
+    XAPIStatement.objects.create(
+        user=user, lesson=lesson, block_id=block_id, verb=verb[:255],
+        top_level=top_level, score_scaled=scaled, success=success, statement=statement,
+    )  # fmt: skip
+    lesson_visit(user=user, lesson=lesson)
+    if not top_level:
+        return None
+    return _update_result(user, lesson, block, verb, scaled, success)
+
+
+def _actor(user: User) -> dict:
+    return {
+        "objectType": "Agent",
+        "name": user.get_full_name(),
+        "account": {"homePage": "lms", "name": str(user.pk)},
+    }
+
+
+def _update_result(user, lesson, block, verb, scaled, success) -> ActivityResult:
+    activity = _get_or_create(
+        ActivityResult, user=user, lesson=lesson, block_id=block.id
+    )
+    activity = ActivityResult.objects.select_for_update().get(pk=activity.pk)
+    if verb == "answered" or (verb in ATTEMPT_VERBS and activity.attempts == 0):
+        activity.attempts += 1
+    if scaled is not None and (
+        activity.best_scaled is None or scaled > activity.best_scaled
+    ):
+        activity.best_scaled = scaled
+    pass_mark = Decimal(block.value["pass_mark"]) / 100
+    if verb == "failed":
+        passed = False
+    elif scaled is not None:
+        passed = scaled >= pass_mark
+    else:
+        passed = success is True
+    newly_passed = passed and activity.passed_at is None
+    if newly_passed:
+        activity.passed_at = timezone.now()
+    activity.save()
+    if newly_passed:
+        lesson_check_completion(user=user, lesson=lesson)
+    return activity
+
+
+def user_data_get(*, user: User, package, data_type: str, sub_content_id: str):
+    row = H5PUserData.objects.filter(
+        user=user, package=package, data_type=data_type, sub_content_id=sub_content_id
+    ).first()
+    return row.data if row else None
+
+
+def user_data_set(
+    *, user: User, package, data_type: str, sub_content_id: str, data: str
+) -> None:
+    """Save (or, for "0", reset) the player's resume state, capped in size."""
+    lookup = {
+        "user": user,
+        "package": package,
+        "data_type": data_type[:64],
+        "sub_content_id": sub_content_id[:64],
+    }
+    if data == "0":
+        H5PUserData.objects.filter(**lookup).delete()
+        return
+    if len(data) > MAX_USER_DATA_CHARS:
+        raise ValidationError(_("The saved state is too large."))
+    H5PUserData.objects.update_or_create(**lookup, defaults={"data": data})

@@ -1,0 +1,377 @@
+"""The server decides what an H5P activity's xAPI statements count for."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from courses import services
+from courses.models import (
+    ActivityResult,
+    CourseCompletion,
+    CoursePage,
+    H5PPackage,
+    H5PUserData,
+    HoursEntry,
+    LessonPage,
+    LessonProgress,
+    XAPIStatement,
+)
+
+from .conftest import PROMPT_ID
+
+pytestmark = pytest.mark.django_db
+
+ACTIVITY_ID = "activity-1"
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+FAILED = "http://adlnet.gov/expapi/verbs/failed"
+
+
+@pytest.fixture
+def package(db):
+    return H5PPackage.objects.create(
+        title="测验", file="h5p/packages/quiz.h5p", status="ready"
+    )
+
+
+@pytest.fixture
+def activity_lesson(catalog, category, package):
+    """A live course whose only lesson holds one H5P activity (pass mark 60%)."""
+
+    def build(*, reflection=False):
+        course = catalog.add_child(
+            instance=CoursePage(
+                title="互动课程", slug=f"h5p-course-{CoursePage.objects.count()}",
+                code=f"H5P-{CoursePage.objects.count()}", summary="简介",
+                category=category, credit_hours=Decimal("3.0"),
+                estimated_hours=Decimal("1.0"),
+            )
+        )  # fmt: skip
+        body = [
+            {
+                "type": "h5p",
+                "id": ACTIVITY_ID,
+                "value": {"title": "小测验", "package": package.pk, "pass_mark": 60},
+            }
+        ]
+        if reflection:
+            body.append(
+                {
+                    "type": "reflection",
+                    "id": PROMPT_ID,
+                    "value": {"prompt": "<p>体会</p>", "min_chars": 5},
+                }
+            )
+        lesson = course.add_child(
+            instance=LessonPage(title="练习", slug="practice", body=body)
+        )
+        return LessonPage.objects.get(pk=lesson.pk)
+
+    return build
+
+
+@pytest.fixture
+def enrolled(teacher, activity_lesson):
+    lesson = activity_lesson()
+    course = CoursePage.objects.parent_of(lesson).get()
+    services.enrolment_create(user=teacher, course=course)
+    return lesson
+
+
+def _statement(verb=ANSWERED, raw=None, maximum=5, success=None, parent=False):
+    statement = {
+        "actor": {"mbox": "mailto:someone-else@example.org", "name": "冒名者"},
+        "verb": {"id": verb},
+        "object": {"id": "http://127.0.0.1:8000/h5p/1/activity-1"},
+    }
+    result = {}
+    if raw is not None:
+        result["score"] = {
+            "raw": raw,
+            "min": 0,
+            "max": maximum,
+            "scaled": raw / maximum,
+        }
+    if success is not None:
+        result["success"] = success
+    if result:
+        statement["result"] = result
+    if parent:
+        statement["context"] = {
+            "contextActivities": {"parent": [{"id": "http://x/h5p/1/activity-1"}]}
+        }
+    return statement
+
+
+def _post(client, lesson, statement, block_id=ACTIVITY_ID):
+    body = statement if isinstance(statement, str | bytes) else json.dumps(statement)
+    return client.post(
+        reverse("courses:xapi_statement", args=[lesson.pk, block_id]),
+        body,
+        content_type="application/json",
+    )
+
+
+def _result(user, lesson):
+    return ActivityResult.objects.get(user=user, lesson=lesson, block_id=ACTIVITY_ID)
+
+
+def test_passing_score_completes_the_lesson_course_and_hours(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    response = _post(client, enrolled, _statement(raw=3))  # 60% = the pass mark
+
+    assert response.status_code == 200
+    assert response.json()["passed"] is True
+    assert LessonProgress.objects.get(user=teacher, lesson=enrolled).status == (
+        "completed"
+    )
+    assert CourseCompletion.objects.get(user=teacher).status == "completed"
+    assert HoursEntry.objects.get(user=teacher).hours == Decimal("3.0")
+
+
+def test_answered_below_the_pass_mark_never_completes(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    response = _post(client, enrolled, _statement(raw=2, success=True))
+
+    assert response.json()["passed"] is False
+    assert _result(teacher, enrolled).attempts == 1
+    assert not LessonProgress.objects.filter(status="completed").exists()
+
+
+def test_failed_is_not_a_pass_even_with_full_marks(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    _post(client, enrolled, _statement(verb=FAILED, raw=5))
+
+    assert _result(teacher, enrolled).passed is False
+
+
+def test_success_without_a_score_passes(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    _post(client, enrolled, _statement(success=True))
+
+    assert _result(teacher, enrolled).passed is True
+
+
+def test_best_score_and_attempts_are_kept(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    for raw in (2, 5, 1):
+        _post(client, enrolled, _statement(raw=raw))
+
+    result = _result(teacher, enrolled)
+    assert (result.attempts, result.best_scaled) == (3, Decimal("1.0000"))
+    assert result.passed
+
+
+def test_statements_about_a_part_of_the_activity_do_not_count(
+    client, teacher, enrolled
+):
+    client.force_login(teacher)
+
+    _post(client, enrolled, _statement(raw=5, parent=True))
+
+    stored = XAPIStatement.objects.get()
+    assert stored.top_level is False
+    assert not ActivityResult.objects.exists()
+
+
+def test_the_actor_is_always_the_signed_in_user(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    _post(client, enrolled, _statement(raw=1))
+
+    stored = XAPIStatement.objects.get()
+    assert stored.user == teacher
+    assert stored.statement["actor"]["account"]["name"] == str(teacher.pk)
+    assert "mbox" not in stored.statement["actor"]
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        {"raw": 6, "min": 0, "max": 5},
+        {"raw": -1, "min": 0, "max": 5},
+        {"raw": 1, "min": 0, "max": 0},
+        {"raw": 5, "min": 0, "max": 5, "scaled": 0.2},
+        {"scaled": 1.5},
+        {"raw": "5", "max": 5},
+        {"raw": True, "max": 5},
+    ],
+)
+def test_scores_outside_their_bounds_are_refused(client, teacher, enrolled, score):
+    client.force_login(teacher)
+    statement = _statement()
+    statement["result"] = {"score": score}
+
+    response = _post(client, enrolled, statement)
+
+    assert response.status_code == 400
+    assert response.json()["error"]
+    assert not XAPIStatement.objects.exists()
+    assert not ActivityResult.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["not json", "[1, 2]", '{"verb": {}}', '{"verb": {"id": "x"}}', "NaN"],
+)
+def test_malformed_statements_are_refused(client, teacher, enrolled, body):
+    client.force_login(teacher)
+
+    response = _post(client, enrolled, body)
+
+    assert response.status_code == 400
+    assert not XAPIStatement.objects.exists()
+
+
+def test_a_score_of_nan_is_refused(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    body = json.dumps(_statement(raw=3)).replace('"raw": 3', '"raw": NaN')
+    response = _post(client, enrolled, body)
+
+    assert response.status_code == 400
+
+
+def test_oversized_statements_are_refused(client, teacher, enrolled):
+    client.force_login(teacher)
+    statement = _statement(raw=3)
+    statement["padding"] = "x" * 70_000
+
+    response = _post(client, enrolled, statement)
+
+    assert response.status_code == 413
+    assert not XAPIStatement.objects.exists()
+
+
+def test_teachers_not_enrolled_cannot_record_results(client, teacher, activity_lesson):
+    lesson = activity_lesson()
+    client.force_login(teacher)
+
+    response = _post(client, lesson, _statement(raw=5))
+
+    assert response.status_code == 400
+    assert not XAPIStatement.objects.exists()
+
+
+def test_unknown_activity_is_refused(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    response = _post(client, enrolled, _statement(raw=5), block_id="nope")
+
+    assert response.status_code == 400
+
+
+def test_xapi_needs_a_signed_in_user_and_post(client, teacher, enrolled):
+    url = reverse("courses:xapi_statement", args=[enrolled.pk, ACTIVITY_ID])
+
+    assert client.post(url, "{}", content_type="application/json").status_code == 302
+    client.force_login(teacher)
+    assert client.get(url).status_code == 405
+
+
+def test_xapi_needs_the_csrf_token(teacher, enrolled):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher)
+
+    response = _post(client, enrolled, _statement(raw=5))
+
+    assert response.status_code == 403
+    assert not XAPIStatement.objects.exists()
+
+
+def test_activity_lessons_cannot_be_marked_done_by_hand(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    client.post(reverse("courses:lesson_complete", args=[enrolled.pk]))
+
+    assert not LessonProgress.objects.filter(status="completed").exists()
+
+
+def test_lesson_with_activity_and_reflection_needs_both(
+    client, teacher, trainer, activity_lesson
+):
+    lesson = activity_lesson(reflection=True)
+    course = CoursePage.objects.parent_of(lesson).get()
+    services.enrolment_create(user=teacher, course=course)
+    client.force_login(teacher)
+
+    _post(client, lesson, _statement(raw=5))
+    assert not LessonProgress.objects.filter(status="completed").exists()
+
+    reflection = services.reflection_submit(
+        user=teacher, lesson=lesson, block_id=PROMPT_ID, text="我的体会很多很多"
+    )
+    services.reflection_review(reflection=reflection, reviewer=trainer, accept=True)
+
+    assert LessonProgress.objects.get(user=teacher, lesson=lesson).status == (
+        "completed"
+    )
+
+
+def _state_url(lesson, data_type="state", sub="0"):
+    return reverse(
+        "courses:h5p_user_data", args=[lesson.pk, ACTIVITY_ID, data_type, sub]
+    )
+
+
+def test_resume_state_is_saved_per_user_and_reset_with_zero(
+    client, teacher, enrolled, package
+):
+    client.force_login(teacher)
+
+    assert client.get(_state_url(enrolled)).json() == {"success": True, "data": False}
+    client.post(_state_url(enrolled), {"data": '{"answers":[1,2]}'})
+    assert client.get(_state_url(enrolled)).json()["data"] == '{"answers":[1,2]}'
+    client.post(_state_url(enrolled), {"data": "0"})
+
+    assert not H5PUserData.objects.exists()
+
+
+def test_resume_state_has_a_size_cap(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    response = client.post(_state_url(enrolled), {"data": "x" * 70_000})
+
+    assert response.status_code == 400
+    assert not H5PUserData.objects.exists()
+
+
+def test_resume_state_is_refused_to_teachers_not_enrolled(
+    client, teacher, activity_lesson
+):
+    lesson = activity_lesson()
+    client.force_login(teacher)
+
+    assert client.get(_state_url(lesson)).status_code == 403
+
+
+def test_lesson_page_hands_the_player_its_options(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    response = client.get(enrolled.url)
+
+    options = response.context["activity_options"][ACTIVITY_ID]
+    assert (
+        options["player"]["h5pJsonPath"] == f"/h5p/{enrolled.pk}/{ACTIVITY_ID}/content"
+    )
+    assert options["player"]["frameJs"].endswith("h5p-standalone/frame.bundle.js")
+    assert 'src="/static/js/h5p-lesson.js"' in response.content.decode()
+
+
+def test_lesson_page_preloads_the_saved_state_so_the_learner_resumes(
+    client, teacher, enrolled
+):
+    client.force_login(teacher)
+    client.post(_state_url(enrolled), {"data": '{"answers":[0,-1]}'})
+
+    response = client.get(enrolled.url)
+
+    player = response.context["activity_options"][ACTIVITY_ID]["player"]
+    assert player["contentUserData"] == [{"state": '{"answers":[0,-1]}'}]
