@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from people.models import Cohort, Role, School
 
 
+def draft_key(lesson_id: int, block_id: str) -> str:
+    """Where a refused reflection answer waits in the session to be shown again."""
+    return f"reflection-draft:{lesson_id}:{block_id}"
+
+
 class ReflectionForm(forms.Form):
     text = forms.CharField(
         label=_("Your answer"),

@@ -327,6 +327,13 @@ def my_learning(user) -> dict:
             if e.is_active and e.course_id not in in_tracks
         ],
         "ledger": list(HoursEntry.objects.filter(user=user).select_related("course")),
+        # Reflections still waiting for review or returned with comments.
+        "open_reflections": list(
+            Reflection.objects.filter(user=user)
+            .exclude(status=Reflection.Status.ACCEPTED)
+            .select_related("lesson")
+            .order_by("-submitted_at")
+        ),
     }
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import GroupEnrolForm, ReflectionForm
+from .forms import GroupEnrolForm, ReflectionForm, draft_key
 from .models import CoursePage, Enrolment, LessonPage, Track
 from .models.learning import Source
 
@@ -83,10 +83,11 @@ def lesson_complete(request, lesson_id):
 def reflection_submit(request, lesson_id, block_id):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     form = ReflectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please write your answer before submitting."))
-        return redirect(lesson.url)
     try:
+        if not form.is_valid():
+            raise ValidationError(
+                [e for errors in form.errors.values() for e in errors]
+            )
         services.reflection_submit(
             user=request.user,
             lesson=lesson,
@@ -95,6 +96,8 @@ def reflection_submit(request, lesson_id, block_id):
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
+        # Keep what the teacher wrote: the lesson page puts it back in the form.
+        request.session[draft_key(lesson.pk, block_id)] = request.POST.get("text", "")
     else:
         messages.success(
             request, _("Your reflection was sent to the trainer for review.")

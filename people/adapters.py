@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .backends import demo_login_refused
 
@@ -24,7 +25,18 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         return reverse("people:start")
 
+    def get_password_change_redirect_url(self, request):
+        # Those who had to choose a password first now go on to their work.
+        return reverse("people:start")
+
+    def format_email_subject(self, subject):
+        return f"[{gettext('Hongxi Teacher Training')}] {subject}"
+
     def send_mail(self, template_prefix, email, context):
+        context.setdefault("site_name", gettext("Hongxi Teacher Training"))
+        return self._send_mail(template_prefix, email, context)
+
+    def _send_mail(self, template_prefix, email, context):
         from .tasks import send_email_message
 
         message = self.render_mail(template_prefix, email, context)

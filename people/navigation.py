@@ -61,9 +61,14 @@ def nav_items_for(user, current_path: str) -> list[dict]:
         ),
         (_("System admin"), reverse("admin:index"), user.is_superuser),
     ]
-    items = []
-    for label, url, shown in candidates:
-        if shown and url:
-            active = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": label, "url": url, "active": active})
-    return items
+    shown = [(label, url) for label, url, visible in candidates if visible and url]
+    # Only the most specific link containing the current page is marked current.
+    matches = [url for _label, url in shown if _contains(url, current_path)]
+    current = max(matches, key=len) if matches else None
+    return [
+        {"label": label, "url": url, "active": url == current} for label, url in shown
+    ]
+
+
+def _contains(url: str, path: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -29,6 +30,13 @@ class CourseCategory(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language, Chinese when there is no other."""
+        if self.name_en and get_language() == "en":
+            return self.name_en
         return self.name
 
 
@@ -228,11 +236,19 @@ class LessonPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_context(lesson=self, user=request.user))
+        context["reflection_drafts"] = getattr(request, "reflection_drafts", {})
         return context
 
     def serve(self, request, *args, **kwargs):
+        from courses.forms import draft_key
         from courses.services import lesson_visit
 
         if request.user.is_authenticated:
             lesson_visit(user=request.user, lesson=self)
+        # Answers the server refused come back into their forms, once.
+        request.reflection_drafts = {
+            block_id: request.session.pop(draft_key(self.pk, block_id))
+            for block_id in self.reflection_block_ids
+            if draft_key(self.pk, block_id) in request.session
+        }
         return super().serve(request, *args, **kwargs)

@@ -5,6 +5,11 @@
   var root = document.documentElement;
   root.classList.remove("no-js");
   root.classList.add("js");
+  // Forms marked data-confirm ask before doing something hard to undo.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.querySelector(".menu-toggle");
     var nav = document.getElementById("site-nav");

@@ -272,8 +272,9 @@ def test_lesson_page_context_query_budget(
 
 def test_my_learning_query_budget(teacher, learning_world, django_assert_num_queries):
     # Track completions (with tracks), track courses (with courses), enrolments
-    # (with courses), course completions, ledger (with courses).
-    with django_assert_num_queries(5):
+    # (with courses), course completions, ledger (with courses), open
+    # reflections (with lessons).
+    with django_assert_num_queries(6):
         context = selectors.my_learning(teacher)
 
     assert len(context["tracks"]) == len(learning_world.tracks)

@@ -750,10 +750,11 @@ def test_my_learning_query_budget(
 ):
     client.force_login(teacher)
     url = reverse("courses:my_learning")
-    # 2 session + 5 my_learning (track completions with tracks, track courses
+    # 2 session + 6 my_learning (track completions with tracks, track courses
     # with courses, enrolments with courses, course completions, ledger with
-    # courses) + 4 navigation + 1 site for {% pageurl %} = 12.
-    response = _measured_get(client, url, django_assert_num_queries, 12)
+    # courses, open reflections with lessons) + 4 navigation + 1 site for
+    # {% pageurl %} = 13.
+    response = _measured_get(client, url, django_assert_num_queries, 13)
 
     assert len(response.context["tracks"]) == len(learning_world.tracks)
 
@@ -770,3 +771,39 @@ def test_reflection_queue_query_budget(
     response = _measured_get(client, url, django_assert_num_queries, 12)
 
     assert response.context["reflections"]
+
+
+def test_a_refused_reflection_comes_back_into_the_form(
+    client, teacher, course_with_lessons
+):
+    course = course_with_lessons(1, reflection_lessons=1)
+    services.enrolment_create(user=teacher, course=course)
+    lesson = course.lessons[0]
+    client.force_login(teacher)
+    url = reverse("courses:reflection_submit", args=[lesson.pk, PROMPT_ID])
+
+    client.post(url, {"text": "太短了"})  # the prompt asks for 10 characters
+    page = client.get(lesson.url).content.decode()
+    again = client.get(lesson.url).content.decode()
+
+    assert ">太短了</textarea>" in page
+    assert "太短了" not in again.split("<textarea")[1].split("</textarea>")[0]
+
+
+def test_an_overlong_reflection_is_refused_with_its_reason(
+    client, teacher, course_with_lessons
+):
+    course = course_with_lessons(1, reflection_lessons=1)
+    services.enrolment_create(user=teacher, course=course)
+    lesson = course.lessons[0]
+    client.force_login(teacher)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        reverse("courses:reflection_submit", args=[lesson.pk, PROMPT_ID]),
+        {"text": "字" * 5001},
+        follow=True,
+    )
+
+    assert "at most 5000 characters" in response.content.decode()
+    assert not Reflection.objects.exists()

@@ -112,6 +112,17 @@ def test_password_reset_sends_an_email_with_a_reset_link(
     assert re.search(r"/accounts/password/reset/key/\S+/", message.body)
 
 
+def test_password_reset_email_names_the_platform(
+    client, teacher, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PASSWORD_RESET, {"email": teacher.email})
+
+    [message] = mail.outbox
+    assert message.subject.startswith("[洪溪片区教师研修平台]")
+    assert "洪溪片区教师研修平台" in message.body.splitlines()[0]
+
+
 def test_password_reset_mail_waits_for_the_transaction_to_commit(
     client, teacher, django_capture_on_commit_callbacks
 ):
