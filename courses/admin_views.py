@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from . import selectors, services
+from .models import CoursePage
 
 
 def _require_reviewer(request):
@@ -30,10 +31,19 @@ def reflection_review(request, pk):
         selectors.pending_reflections_for(request.user), pk=pk
     )
     if request.method != "POST":
+        lesson = reflection.lesson
+        prompt = next(
+            (b.value for b in lesson.body if b.id == reflection.block_id), None
+        )
         return TemplateResponse(
             request,
             "courses/admin/reflection_review.html",
-            {"reflection": reflection, "page_title": _("Review reflection")},
+            {
+                "reflection": reflection,
+                "prompt": prompt,
+                "course": CoursePage.objects.parent_of(lesson).first(),
+                "page_title": _("Review reflection"),
+            },
         )
     decision = request.POST.get("decision")
     if decision not in ("accept", "return"):

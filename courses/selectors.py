@@ -353,3 +353,27 @@ def catalog_url() -> str | None:
     """Where the course catalog lives in the page tree, if it has been created."""
     index = CourseIndexPage.objects.live().only("url_path").first()
     return index.url if index is not None else None
+
+
+def group_enrol_preview(*, track, users) -> dict:
+    """Who a group enrolment would add to a track, who is in it already, and
+    who does not fit the track's audience (seed teachers, principals)."""
+    already = set(
+        TrackEnrolment.objects.filter(track=track, user__in=users).values_list(
+            "user_id", flat=True
+        )
+    )
+    new = [u for u in users if u.pk not in already]
+
+    def fits(user) -> bool:
+        if track.audience == Audience.SEED:
+            return user.profile.is_seed_teacher
+        if track.audience == Audience.PRINCIPALS:
+            return user.profile.role == "principal"
+        return True
+
+    return {
+        "new": new,
+        "already": len(already),
+        "misfits": [u for u in new if not fits(u)],
+    }

@@ -115,17 +115,33 @@ def office_tracks(request):
 
 @permission_required("courses.add_trackenrolment", raise_exception=True)
 def office_track_enrol(request, track_id):
+    """Choose a group, see who it is (and who does not fit the track's
+    audience), then confirm."""
     track = get_object_or_404(Track, pk=track_id)
-    form = GroupEnrolForm(request.POST or None)
+    form = GroupEnrolForm(request.POST if request.method == "POST" else None)
+    preview = None
     if request.method == "POST" and form.is_valid():
-        users = services.users_for_group(**form.cleaned_data)
-        count = services.track_enrol(track=track, users=users, enrolled_by=request.user)
-        messages.success(
-            request,
-            _("%(count)d people newly enrolled in %(track)s.")
-            % {"count": count, "track": track.name},
+        users = list(
+            services.users_for_group(**form.cleaned_data).select_related(
+                "profile__school"
+            )
         )
-        return redirect("courses:office_tracks")
+        # Confirm only the very choices that were previewed.
+        choices = "|".join(str(request.POST.get(k, "")) for k in form.fields)
+        if request.POST.get("confirm") == choices:
+            count = services.track_enrol(
+                track=track, users=users, enrolled_by=request.user
+            )
+            messages.success(
+                request,
+                _("%(count)d people newly enrolled in %(track)s.")
+                % {"count": count, "track": track.name},
+            )
+            return redirect("courses:office_tracks")
+        preview = selectors.group_enrol_preview(track=track, users=users)
+        preview["choices"] = choices
     return render(
-        request, "courses/office_track_enrol.html", {"track": track, "form": form}
+        request,
+        "courses/office_track_enrol.html",
+        {"track": track, "form": form, "preview": preview},
     )

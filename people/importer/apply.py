@@ -146,14 +146,18 @@ def template_csv() -> bytes:
     real school, cohort and track code where there are any."""
     school = School.objects.filter(kind__in=School.SUPPORTED_KINDS).first()
     cohort = Cohort.objects.first()
-    track = Track.objects.order_by("code").first()
+    # A track for everyone, so the example teacher fits its audience.
+    track = (
+        Track.objects.filter(audience__in=["all", "seed"]).order_by("-audience").first()
+        or Track.objects.order_by("code").first()
+    )
     example = {
         "username": EXAMPLE_USERNAME,
         "name": "张三",
         "school_code": school.code if school else "",
         "role": "教师",
         "subject": "语文",
-        "seed_teacher": "否",
+        "seed_teacher": "是" if track and track.audience == "seed" else "否",
         "email": "",
         "cohort": cohort.code if cohort else "",
         "track": track.code if track else "",

@@ -283,7 +283,10 @@ def _school_of(row: RowPlan, lookups: _Lookups) -> School | None:
     if not code and not name:
         row.errors.append(_("The school is required."))
         return None
-    by_code = lookups.schools_by_code.get(fold(code))
+    # Offices often type the school's full name into the code column.
+    by_code = lookups.schools_by_code.get(fold(code)) or lookups.schools_by_name.get(
+        code
+    )
     by_name = lookups.schools_by_name.get(name)
     if code and by_code is None:
         row.errors.append(_("Unknown school code “%(value)s”.") % {"value": code})

@@ -651,7 +651,11 @@ def test_office_enrols_a_cohort_in_a_track(
     url = reverse("courses:office_track_enrol", args=[track.pk])
     assert client.get(url).status_code == 200
 
-    response = client.post(url, {"cohort": cohort.pk})
+    preview = client.post(url, {"cohort": cohort.pk})
+    assert not TrackEnrolment.objects.exists()
+    assert len(preview.context["preview"]["new"]) == 2
+    choices = preview.context["preview"]["choices"]
+    response = client.post(url, {"cohort": cohort.pk, "confirm": choices})
 
     assert response.url == reverse("courses:office_tracks")
     members = {teacher.pk, principal.pk}
@@ -661,6 +665,40 @@ def test_office_enrols_a_cohort_in_a_track(
         == members
     )
     assert TrackEnrolment.objects.get(user=teacher).enrolled_by == office
+
+
+def test_office_group_enrolment_preview_names_people_outside_the_audience(
+    client, office, teacher, make_track, course_with_lessons
+):
+    track = make_track(required=[course_with_lessons(1)], audience="seed")
+    cohort = CohortFactory()
+    cohort.members.add(teacher)  # not a seed teacher
+    client.force_login(office)
+
+    response = client.post(
+        reverse("courses:office_track_enrol", args=[track.pk]), {"cohort": cohort.pk}
+    )
+
+    assert response.context["preview"]["misfits"] == [teacher]
+    assert teacher.get_full_name() in response.content.decode()
+    assert not TrackEnrolment.objects.exists()
+
+
+def test_a_confirmation_for_other_choices_only_previews_again(
+    client, office, teacher, principal, make_track, course_with_lessons
+):
+    track = make_track(required=[course_with_lessons(1)])
+    first, second = CohortFactory(), CohortFactory()
+    first.members.add(teacher)
+    second.members.add(principal)
+    client.force_login(office)
+    url = reverse("courses:office_track_enrol", args=[track.pk])
+    choices = client.post(url, {"cohort": first.pk}).context["preview"]["choices"]
+
+    response = client.post(url, {"cohort": second.pk, "confirm": choices})
+
+    assert response.status_code == 200
+    assert not TrackEnrolment.objects.exists()
 
 
 def test_office_group_enrolment_needs_a_criterion(

@@ -685,3 +685,10 @@ def test_preview_queries_do_not_grow_with_rows(client, office, school, cohort, t
     # memberships, track enrolments); 2 for the navigation (role, catalog URL)
     assert _preview_queries(client, school, 5) == QUERY_BUDGET
     assert _preview_queries(client, school, 50) == QUERY_BUDGET
+
+
+def test_a_full_school_name_in_the_code_column_is_understood(office, school):
+    plan = _plan(_csv([_row(school, 学校代码=school.name)]))
+
+    assert plan.rows[0].school == school
+    assert plan.rows[0].errors == []
