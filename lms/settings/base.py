@@ -212,6 +212,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down must not hang the request that queues a task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0}
+CELERY_BEAT_SCHEDULE = {
+    "resume-pending-certificates": {
+        "task": "certificates.tasks.resume_pending_certificates",
+        "schedule": 300.0,
+    },
+}
 
 WAGTAIL_SITE_NAME = _("Hongxi Teacher Training")
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

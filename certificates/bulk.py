@@ -1,0 +1,172 @@
+"""Bulk issuance: preview who is eligible (and why not), then issue to all the
+eligible at once; workers render the PDFs and the batch is zipped when done."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from courses.models import CourseCompletion, Enrolment, TrackCompletion, TrackEnrolment
+from people.models import User
+
+from .models import AuditEntry, Certificate, IssuanceBatch
+from .services import (
+    Eligibility,
+    _render_after_commit,
+    _snapshot,
+    eligibility_from_rows,
+    reserve_serials,
+)
+
+
+@dataclass
+class PreviewRow:
+    user: User
+    eligibility: Eligibility
+    certificate: Certificate | None  # an existing valid certificate
+
+
+def batch_preview(*, track=None, course=None, school=None, cohort=None):
+    """Everyone enrolled in the track or course (optionally only a school's
+    staff or a cohort's members) with their eligibility and any existing
+    valid certificate. A fixed number of queries, whatever the number."""
+    if track is not None:
+        users = User.objects.filter(
+            pk__in=TrackEnrolment.objects.filter(track=track).values("user_id")
+        )
+        rows = TrackCompletion.objects.filter(track=track)
+    else:
+        users = User.objects.filter(
+            pk__in=Enrolment.objects.filter(
+                course=course, status=Enrolment.Status.ACTIVE
+            ).values("user_id")
+        )
+        rows = CourseCompletion.objects.filter(course=course)
+    if school is not None:
+        users = users.filter(profile__school=school)
+    if cohort is not None:
+        users = users.filter(cohorts=cohort)
+    users = list(users.select_related("profile__school").order_by("name", "pk"))
+    completions = {row.user_id: row for row in rows.filter(user__in=users)}
+    certificates = {
+        c.holder_id: c
+        for c in Certificate.objects.filter(
+            holder__in=users, track=track, course=course
+        ).exclude(status=Certificate.Status.REVOKED)
+    }
+    return [
+        PreviewRow(
+            user,
+            eligibility_from_rows(
+                track=track, course=course, completion=completions.get(user.pk)
+            ),
+            certificates.get(user.pk),
+        )
+        for user in users
+    ]
+
+
+@transaction.atomic
+def batch_start(
+    *, template, created_by, track=None, course=None, school=None, cohort=None
+) -> IssuanceBatch:
+    """Issue certificates to everyone eligible who has none yet. Idempotent:
+    a second start for the same people creates no second certificate (the
+    database refuses it), and nobody ineligible is ever included."""
+    batch = IssuanceBatch.objects.create(
+        track=track, course=course, school=school, cohort=cohort,
+        template=template, created_by=created_by,
+    )  # fmt: skip
+    to_issue = [
+        row.user
+        for row in batch_preview(
+            track=track, course=course, school=school, cohort=cohort
+        )
+        if row.eligibility.eligible and row.certificate is None
+    ]
+    today = timezone.localdate()
+    serials = reserve_serials(template.serial_prefix, today.year, len(to_issue))
+    Certificate.objects.bulk_create(
+        [
+            Certificate(
+                serial=serial,
+                holder=user,
+                track=track,
+                course=course,
+                issued_on=today,
+                template=template,
+                issued_by=created_by,
+                batch=batch,
+                **_snapshot(user, track, course),
+            )  # fmt: skip
+            for serial, user in zip(serials, to_issue, strict=True)
+        ],
+        ignore_conflicts=True,
+    )
+    created = list(batch.certificates.values_list("pk", flat=True))
+    AuditEntry.objects.bulk_create(
+        [AuditEntry(action=AuditEntry.Action.BATCH, actor=created_by,
+                    details={"batch": batch.pk, "certificates": len(created)})]
+        + [AuditEntry(action=AuditEntry.Action.ISSUE, actor=created_by,
+                      certificate_id=pk, details={"batch": batch.pk}) for pk in created]
+    )  # fmt: skip
+    if not created:
+        batch.status = IssuanceBatch.Status.DONE
+        batch.save(update_fields=["status"])
+    _render_after_commit(created)
+    return batch
+
+
+def batch_progress(batch: IssuanceBatch) -> dict:
+    counts = batch.certificates.aggregate(
+        total=Count("pk"),
+        issued=Count("pk", filter=Q(status=Certificate.Status.ISSUED)),
+    )
+    total = counts["total"]
+    return {
+        "total": total,
+        "issued": counts["issued"],
+        "percent": round(100 * counts["issued"] / total) if total else 100,
+        "done": batch.status == IssuanceBatch.Status.DONE,
+    }
+
+
+def batch_finish_if_done(batch_id: int) -> bool:
+    """When no certificate of the batch is pending any more, mark it done and
+    have its zip built (once, however many workers finish at the same time)."""
+    from .tasks import archive_batch
+
+    with transaction.atomic():
+        batch = IssuanceBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status == IssuanceBatch.Status.DONE:
+            return False
+        if batch.certificates.filter(status=Certificate.Status.PENDING).exists():
+            return False
+        batch.status = IssuanceBatch.Status.DONE
+        batch.save(update_fields=["status"])
+        transaction.on_commit(lambda: archive_batch.delay(batch_id))
+    return True
+
+
+def batch_archive(batch_id: int) -> IssuanceBatch:
+    """Zip the batch's issued PDFs into one file for download. Written under a
+    new name and then attached, so a killed worker leaves no half a zip."""
+    import io
+    import zipfile
+
+    from django.core.files.base import ContentFile
+
+    batch = IssuanceBatch.objects.get(pk=batch_id)
+    if batch.archive:
+        return batch
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for certificate in batch.certificates.filter(
+            status=Certificate.Status.ISSUED
+        ).only("serial", "holder_name", "pdf"):
+            with certificate.pdf.open("rb") as pdf:
+                name = f"{certificate.serial}-{certificate.holder_name}.pdf"
+                archive.writestr(name, pdf.read())
+    batch.archive.save(f"batch-{batch.pk}.zip", ContentFile(buffer.getvalue()))
+    return batch

@@ -1,0 +1,263 @@
+"""Writes for certificates: eligibility decisions, serials, issuing (single and
+in bulk), rendering and revocation. Every issue, override and revocation is
+written to the audit log."""
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CourseCompletion, CoursePage, Track, TrackCompletion
+from courses.models.learning import CompletionStatus
+from people.models import User
+
+from .models import (
+    AuditEntry,
+    Certificate,
+    CertificateTemplate,
+    IssuanceBatch,
+    SerialCounter,
+)
+
+DONE = CompletionStatus.COMPLETED
+
+
+@dataclass
+class Eligibility:
+    eligible: bool
+    missing: list[str] = field(default_factory=list)
+
+
+def eligibility_from_rows(*, track=None, course=None, completion=None) -> Eligibility:
+    """What a completion row (or its absence) says about a certificate."""
+    if completion is not None and completion.status == DONE:
+        return Eligibility(True)
+    if completion is None:
+        return Eligibility(False, [_("Not enrolled, or nothing started yet.")])
+    if course is not None:
+        return Eligibility(
+            False,
+            [
+                _("Lessons completed: %(done)d of %(total)d.")
+                % {
+                    "done": completion.lessons_completed,
+                    "total": completion.lessons_total,
+                }
+            ],
+        )
+    missing = []
+    if completion.required_completed < completion.required_total:
+        missing.append(
+            _("Required courses: %(done)d of %(total)d completed.")
+            % {
+                "done": completion.required_completed,
+                "total": completion.required_total,
+            }
+        )
+    if completion.elective_hours < completion.elective_hours_needed:
+        missing.append(
+            _("Elective hours: %(done)s of %(total)s.")
+            % {
+                "done": completion.elective_hours,
+                "total": completion.elective_hours_needed,
+            }
+        )
+    if completion.placement_days < completion.placement_days_needed:
+        missing.append(
+            _("Job-shadowing days: %(done)d of %(total)d.")
+            % {
+                "done": completion.placement_days,
+                "total": completion.placement_days_needed,
+            }
+        )
+    return Eligibility(False, missing)
+
+
+def eligibility_for(
+    *, user: User, track: Track | None = None, course=None
+) -> Eligibility:
+    """Whether the user completed the track or course, and if not, what is missing."""
+    if track is not None:
+        row = TrackCompletion.objects.filter(user=user, track=track).first()
+        return eligibility_from_rows(track=track, completion=row)
+    row = CourseCompletion.objects.filter(user=user, course=course).first()
+    return eligibility_from_rows(course=course, completion=row)
+
+
+def reserve_serials(prefix: str, year: int, count: int) -> list[str]:
+    """`count` fresh serials PREFIX-YEAR-000123, never handed out twice."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SerialCounter.objects.get_or_create(prefix=prefix, year=year)
+        except IntegrityError:
+            pass
+        counter = SerialCounter.objects.select_for_update().get(
+            prefix=prefix, year=year
+        )
+        first = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+    return [f"{prefix}-{year}-{n:06d}" for n in range(first, first + count)]
+
+
+def _valid_certificate(holder, track, course) -> Certificate | None:
+    return (
+        Certificate.objects.filter(holder=holder, track=track, course=course)
+        .exclude(status=Certificate.Status.REVOKED)
+        .first()
+    )
+
+
+def _snapshot(holder: User, track, course) -> dict:
+    profile = getattr(holder, "profile", None)
+    if track is not None:
+        row = TrackCompletion.objects.filter(user=holder, track=track).first()
+        hours = row.hours_earned if row else Decimal(0)
+        subject = track.name
+    else:
+        hours, subject = course.credit_hours, course.title
+    return {
+        "holder_name": holder.get_full_name() or holder.username,
+        "holder_school": profile.school.name if profile and profile.school else "",
+        "subject": subject,
+        "hours": hours,
+    }
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    holder: User,
+    template: CertificateTemplate,
+    issued_by: User,
+    track: Track | None = None,
+    course: CoursePage | None = None,
+    override_reason: str = "",
+    batch: IssuanceBatch | None = None,
+) -> Certificate:
+    """Issue a certificate for a completed track or course; its PDF is rendered
+    by a worker after commit (it stays pending until then).
+
+    Idempotent: a holder's existing valid certificate is returned unchanged.
+    Raises ValidationError naming what is missing when the holder has not
+    completed, unless the office gives a written justification (recorded).
+    """
+    if (track is None) == (course is None):
+        raise ValidationError(_("Choose a track or a course."))
+    existing = _valid_certificate(holder, track, course)
+    if existing is not None:
+        return existing
+    eligibility = eligibility_for(user=holder, track=track, course=course)
+    override_reason = override_reason.strip()
+    if not eligibility.eligible and not override_reason:
+        raise ValidationError(
+            _("Not eligible: %(missing)s") % {"missing": " ".join(eligibility.missing)}
+        )
+    today = timezone.localdate()
+    [serial] = reserve_serials(template.serial_prefix, today.year, 1)
+    certificate = Certificate(
+        serial=serial, holder=holder, track=track, course=course,
+        issued_on=today, template=template, issued_by=issued_by, batch=batch,
+        override_reason="" if eligibility.eligible else override_reason,
+        **_snapshot(holder, track, course),
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError:
+        # A concurrent request issued it first: that one stands.
+        return _valid_certificate(holder, track, course)
+    _audit(
+        AuditEntry.Action.ISSUE if eligibility.eligible else AuditEntry.Action.OVERRIDE,
+        issued_by,
+        certificate,
+        {"missing": eligibility.missing, "justification": certificate.override_reason},
+    )
+    _render_after_commit([certificate.pk])
+    return certificate
+
+
+def _audit(action, actor, certificate=None, details=None) -> None:
+    AuditEntry.objects.create(
+        action=action, actor=actor, certificate=certificate, details=details or {}
+    )
+
+
+def _render_after_commit(certificate_ids: list[int]) -> None:
+    from .tasks import render_certificate
+
+    def enqueue():
+        for pk in certificate_ids:
+            try:
+                render_certificate.delay(pk)
+            except Exception:  # noqa: BLE001 - broker down: the sweep resumes it
+                import logging
+
+                logging.getLogger(__name__).warning(
+                    "Could not queue certificate %s; it stays pending.", pk
+                )
+
+    transaction.on_commit(enqueue)
+
+
+def certificate_render(*, certificate_id: int) -> Certificate | None:
+    """Render and store a pending certificate's PDF, then mark it issued.
+    Idempotent: issued and revoked certificates are left alone. The PDF is
+    written under a new name before the row points at it, so a worker killed
+    half-way leaves no half-written file behind the certificate."""
+    from .pdf import render_certificate_pdf
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None or certificate.status != Certificate.Status.PENDING:
+        return certificate
+    pdf = render_certificate_pdf(certificate)
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.status != Certificate.Status.PENDING:
+            return certificate
+        certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(pdf), save=False)
+        certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        certificate.status = Certificate.Status.ISSUED
+        certificate.save(update_fields=["pdf", "pdf_sha256", "status", "updated_at"])
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, revoked_by: User, reason: str):
+    """Revoke a certificate with a reason; verification then says revoked.
+    Raises ValidationError without a reason or when already revoked."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for revoking the certificate."))
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status == Certificate.Status.REVOKED:
+        raise ValidationError(_("This certificate is already revoked."))
+    certificate.status = Certificate.Status.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revocation_reason = reason
+    certificate.save(
+        update_fields=["status", "revoked_at", "revocation_reason", "updated_at"]
+    )
+    _audit(AuditEntry.Action.REVOKE, revoked_by, certificate, {"reason": reason})
+    return certificate
+
+
+def resume_pending(*, older_than_seconds: int = 120) -> int:
+    """Queue again the certificates still pending (the broker was down, or a
+    worker died). Called periodically by Celery beat; returns how many."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    ids = list(
+        Certificate.objects.filter(
+            status=Certificate.Status.PENDING, created_at__lt=cutoff
+        ).values_list("pk", flat=True)[:5000]
+    )
+    if ids:
+        with transaction.atomic():
+            _render_after_commit(ids)
+    return len(ids)
