@@ -22,6 +22,17 @@ PLACEHOLDERS = (
 )
 
 
+def _optional_image(verbose_name):
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class CertificateTemplate(models.Model):
     """What a certificate looks like. The body may use the placeholders
     {holder_name} {school} {subject} {hours} {issued_on} {serial} {programme}."""
@@ -54,30 +65,9 @@ class CertificateTemplate(models.Model):
         choices=Orientation.choices,
         default=Orientation.LANDSCAPE,
     )
-    background = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("background image"),
-    )
-    seal = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("seal image"),
-    )
-    signature = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("signature image"),
-    )
+    background = _optional_image(_("background image"))
+    seal = _optional_image(_("seal image"))
+    signature = _optional_image(_("signature image"))
 
     panels = [
         FieldPanel("name"),

@@ -159,7 +159,24 @@ class CompletionStatus(models.TextChoices):
     COMPLETED = "completed", _("completed")
 
 
-class CourseCompletion(models.Model):
+class CompletionRow(models.Model):
+    """What every completion row holds: a status, when it was reached, and
+    when the row was last rewritten."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=CompletionStatus.choices,
+        default=CompletionStatus.NOT_STARTED,
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CourseCompletion(CompletionRow):
     """One row per teacher and course, rewritten on every learning event."""
 
     user = models.ForeignKey(
@@ -168,19 +185,11 @@ class CourseCompletion(models.Model):
     course = models.ForeignKey(
         "courses.CoursePage", on_delete=models.CASCADE, related_name="completions"
     )
-    status = models.CharField(
-        _("status"),
-        max_length=12,
-        choices=CompletionStatus.choices,
-        default=CompletionStatus.NOT_STARTED,
-    )
     lessons_completed = models.PositiveIntegerField(_("lessons completed"), default=0)
     lessons_total = models.PositiveIntegerField(_("lessons"), default=0)
     score = models.DecimalField(
         _("score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("course completion")
@@ -202,7 +211,7 @@ class CourseCompletion(models.Model):
         return round(100 * self.lessons_completed / self.lessons_total)
 
 
-class TrackCompletion(models.Model):
+class TrackCompletion(CompletionRow):
     """One row per teacher and track: what is done against what is required."""
 
     user = models.ForeignKey(
@@ -210,12 +219,6 @@ class TrackCompletion(models.Model):
     )
     track = models.ForeignKey(
         "courses.Track", on_delete=models.CASCADE, related_name="completions"
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=12,
-        choices=CompletionStatus.choices,
-        default=CompletionStatus.NOT_STARTED,
     )
     required_completed = models.PositiveIntegerField(default=0)
     required_total = models.PositiveIntegerField(default=0)
@@ -228,8 +231,6 @@ class TrackCompletion(models.Model):
     placement_days_needed = models.PositiveIntegerField(default=0)
     hours_earned = models.DecimalField(max_digits=7, decimal_places=1, default=0)
     hours_needed = models.DecimalField(max_digits=7, decimal_places=1, default=0)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("track completion")
