@@ -25,6 +25,7 @@ class PreviewRow:
     user: User
     eligibility: Eligibility
     certificate: Certificate | None  # an existing valid certificate
+    completion: object = None  # the track or course completion row, if any
 
 
 def batch_preview(*, track=None, course=None, school=None, cohort=None):
@@ -62,6 +63,7 @@ def batch_preview(*, track=None, course=None, school=None, cohort=None):
                 track=track, course=course, completion=completions.get(user.pk)
             ),
             certificates.get(user.pk),
+            completions.get(user.pk),
         )
         for user in users
     ]
@@ -79,7 +81,7 @@ def batch_start(
         template=template, created_by=created_by,
     )  # fmt: skip
     to_issue = [
-        row.user
+        row
         for row in batch_preview(
             track=track, course=course, school=school, cohort=cohort
         )
@@ -87,20 +89,21 @@ def batch_start(
     ]
     today = timezone.localdate()
     serials = reserve_serials(template.serial_prefix, today.year, len(to_issue))
+    # The preview already holds each completion row: no query per person.
     Certificate.objects.bulk_create(
         [
             Certificate(
                 serial=serial,
-                holder=user,
+                holder=row.user,
                 track=track,
                 course=course,
                 issued_on=today,
                 template=template,
                 issued_by=created_by,
                 batch=batch,
-                **_snapshot(user, track, course),
+                **_snapshot(row.user, track, course, completion=row.completion),
             )  # fmt: skip
-            for serial, user in zip(serials, to_issue, strict=True)
+            for serial, row in zip(serials, to_issue, strict=True)
         ],
         ignore_conflicts=True,
     )
@@ -119,16 +122,26 @@ def batch_start(
 
 
 def batch_progress(batch: IssuanceBatch) -> dict:
-    counts = batch.certificates.aggregate(
-        total=Count("pk"),
-        issued=Count("pk", filter=Q(status=Certificate.Status.ISSUED)),
+    """Counts and status read afresh in one query: callers poll with the same
+    instance, whose `status` a worker has since changed."""
+    counts = (
+        IssuanceBatch.objects.filter(pk=batch.pk)
+        .values("status")
+        .annotate(
+            total=Count("certificates"),
+            issued=Count(
+                "certificates",
+                filter=Q(certificates__status=Certificate.Status.ISSUED),
+            ),
+        )
+        .get()
     )
     total = counts["total"]
     return {
         "total": total,
         "issued": counts["issued"],
         "percent": round(100 * counts["issued"] / total) if total else 100,
-        "done": batch.status == IssuanceBatch.Status.DONE,
+        "done": counts["status"] == IssuanceBatch.Status.DONE,
     }
 
 

@@ -17,15 +17,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.html import escape, linebreaksbr
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
-TEMPLATE_NAME = "certificates/pdf/certificate.html"
+from .checks import font_problems
 
-# Debian packages that ship the fonts named in settings.PDF_FONTS.
-FONT_PACKAGES = {"cjk": "fonts-wqy-microhei", "yi": "fonts-sil-nuosusil"}
+TEMPLATE_NAME = "certificates/pdf/certificate.html"
 
 # Yi Syllables and Yi Radicals; a run keeps the spaces between its words.
 YI_RUN = re.compile(r"[\uA000-\uA4CF]+(?:\s+[\uA000-\uA4CF]+)*")
@@ -46,6 +45,10 @@ class CertificateFontMissing(RuntimeError):
     """A font for certificate PDFs is missing: the PDF would show boxes."""
 
 
+class CertificateResourceRefused(ValueError):
+    """The certificate HTML asked for a file outside the allowed folders."""
+
+
 @dataclass(frozen=True)
 class CertificateFacts:
     """What one certificate says, independent of where it came from."""
@@ -58,39 +61,6 @@ class CertificateFacts:
     serial: str
     programme: str
     verification_code: str
-
-
-def font_problems() -> list[tuple[str, str]]:
-    """(font key, message) for each configured PDF font that cannot be used:
-    missing, unreadable, or not TrueType (xhtml2pdf cannot embed CFF outlines)."""
-    problems = []
-    for key, path in settings.PDF_FONTS.items():
-        package = FONT_PACKAGES.get(key, "a TrueType font package")
-        try:
-            with open(path, "rb") as font:
-                header = font.read(16)
-        except OSError:
-            problems.append(
-                (key, f"PDF font {path!r} ({key}) is missing: install {package}.")
-            )
-            continue
-        if not _is_truetype(header):
-            problems.append(
-                (
-                    key,
-                    f"PDF font {path!r} ({key}) is not a TrueType font; "
-                    f"xhtml2pdf cannot embed it. Install {package}.",
-                )
-            )
-    return problems
-
-
-def _is_truetype(header: bytes) -> bool:
-    if header[:4] == b"ttcf":
-        # A collection: the first font's outlines are what subfont 0 uses, but
-        # wqy-microhei and the Noto CJK collections differ already in the tag.
-        return True
-    return header[:4] in (b"\x00\x01\x00\x00", b"true")
 
 
 def require_fonts() -> None:
@@ -156,10 +126,8 @@ def certificate_html(template, facts: CertificateFacts) -> str:
         context = {
             "landscape": template.orientation == "landscape",
             "fonts": settings.PDF_FONTS,
-            "title": _scripts(template.title),
-            "title_spaced": len(template.title) <= 6,
-            "body": _scripts(fill_placeholders(template.body, values), lines=True),
-            "holder_name": _scripts(facts.holder_name),
+            "title": _spaced_title(template.title),
+            "paragraphs": _paragraphs(fill_placeholders(template.body, values)),
             "issuer": _scripts(template.issuer_name),
             "signatory_name": _scripts(template.signatory_name),
             "signatory_title": _scripts(template.signatory_title),
@@ -167,6 +135,8 @@ def certificate_html(template, facts: CertificateFacts) -> str:
             "serial": facts.serial,
             "verification_url": url,
             "qr": _qr_data_uri(url),
+            "frame": "" if template.background else _frame_svg(template.orientation),
+            "seal_area": _SEAL_AREA_SVG,
             "background": _image_path(template.background, "max-1200x1200"),
             "seal": _image_path(template.seal, "max-300x300"),
             "signature": _image_path(template.signature, "max-300x300"),
@@ -175,35 +145,82 @@ def certificate_html(template, facts: CertificateFacts) -> str:
 
 
 def fill_placeholders(body: str, values: dict[str, str]) -> str:
-    """The body with {placeholders} filled; unknown ones stay as written and a
-    stray brace never fails a certificate."""
-    try:
-        return body.format_map(_KeepUnknown(values))
-    except (ValueError, IndexError, AttributeError, KeyError):
-        # Lone braces, {0} or {name.attr}: fill what is fillable, keep the rest.
-        return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), body)
-
-
-class _KeepUnknown(dict):
-    def __missing__(self, key):
-        return "{" + key + "}"
+    """The body with its {placeholders} filled. Unknown ones stay as written
+    and stray braces never fail a certificate. Not str.format_map: a body
+    written in the admin could reach attributes through it, as in
+    {holder_name.__class__...}, and print what it finds on the certificate."""
+    return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), body)
 
 
 def _hours(hours) -> str:
-    value = Decimal(hours)
-    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value}"
+    """40.0 -> "40", 12.5 -> "12.5": certificates do not print a bare ".0"."""
+    text = f"{Decimal(hours):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _scripts(text: str, *, lines: bool = False) -> SafeString:
+def _scripts(text: str) -> SafeString:
     """Escaped HTML with runs of Yi characters in the Yi font."""
-    html = str(escape(text))
-    html = YI_RUN.sub(lambda m: f'<span class="yi">{m[0]}</span>', html)
-    return linebreaksbr(mark_safe(html)) if lines else mark_safe(html)
+    html = YI_RUN.sub(lambda m: f'<span class="yi">{m[0]}</span>', str(escape(text)))
+    return mark_safe(html)
+
+
+def _spaced_title(title: str) -> SafeString:
+    """A short title is set with an en space between its characters, as
+    Chinese certificates are; CSS letter-spacing would put it off-centre."""
+    if len(title) <= 6 and not any(char.isspace() for char in title):
+        title = "\u2002".join(title)
+    return _scripts(title)
+
+
+def _paragraphs(text: str) -> list[dict]:
+    """One paragraph per line. xhtml2pdf's CJK line breaking drops <br>, and a
+    line typed with leading (often ideographic) spaces is an indented one."""
+    return [
+        {"html": _scripts(line.strip()), "indent": line[:1].isspace()}
+        for line in text.splitlines()
+        if line.strip()
+    ]
 
 
 def _qr_data_uri(url: str) -> str:
     qr = segno.make(url, error="m")
     return qr.png_data_uri(scale=4, border=2, dark="#3a2a1a")
+
+
+@cache
+def _frame_svg(orientation: str) -> str:
+    """A red rule and a gold hairline round the page, with corner brackets."""
+    w, h = (297, 210) if orientation == "landscape" else (210, 297)
+    o, i, c = 8, 10.5, 9  # outer rule, inner hairline, corner bracket length
+    corners = "".join(
+        f'<path d="M{x} {y + sy * c} V{y} H{x + sx * c}" />'
+        for x, y, sx, sy in (
+            (i + 2, i + 2, 1, 1),
+            (w - i - 2, i + 2, -1, 1),
+            (i + 2, h - i - 2, 1, -1),
+            (w - i - 2, h - i - 2, -1, -1),
+        )
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" '
+        f'viewBox="0 0 {w} {h}">'
+        f'<rect x="{o}" y="{o}" width="{w - 2 * o}" height="{h - 2 * o}" '
+        'fill="none" stroke="#9b2c22" stroke-width="1.2" />'
+        f'<rect x="{i}" y="{i}" width="{w - 2 * i}" height="{h - 2 * i}" '
+        'fill="none" stroke="#b8893b" stroke-width="0.3" />'
+        f'<g fill="none" stroke="#b8893b" stroke-width="0.6">{corners}</g></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+# Where the seal is stamped when the template has no seal image: two red rings.
+_SEAL_AREA_SVG = "data:image/svg+xml;base64," + base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40mm" height="40mm" '
+    b'viewBox="0 0 40 40"><g fill="none" stroke="#c0392b" opacity="0.75">'
+    b'<circle cx="20" cy="20" r="19" stroke-width="0.9" />'
+    b'<circle cx="20" cy="20" r="17.6" stroke-width="0.25" '
+    b'stroke-dasharray="1.2 0.8" /></g></svg>'
+).decode("ascii")
 
 
 def _image_path(image, spec: str) -> str:
@@ -217,7 +234,7 @@ def _allowed_roots() -> tuple[Path, ...]:
     return (*sorted(fonts), Path(settings.MEDIA_ROOT).resolve())
 
 
-def _link_callback(uri: str, rel: str | None = None) -> str:
+def link_callback(uri: str, rel: str | None = None) -> str:
     """Map a resource to a local file under the font folders or MEDIA_ROOT;
     anything else (network, other files) is refused."""
     if uri.startswith("data:"):
@@ -237,10 +254,6 @@ def _link_callback(uri: str, rel: str | None = None) -> str:
     return str(path)
 
 
-class CertificateResourceRefused(ValueError):
-    """The certificate HTML asked for a file outside the allowed folders."""
-
-
 @cache
 def _policy(roots: tuple[Path, ...]) -> ResourceAccessPolicy:
     # The fetcher enforces this even where xhtml2pdf skips link_callback.
@@ -252,15 +265,10 @@ def _policy(roots: tuple[Path, ...]) -> ResourceAccessPolicy:
 def _render(template, facts: CertificateFacts) -> bytes:
     require_fonts()
     html = certificate_html(template, facts)
-    result = pisa.pisaDocument(
+    return pisa.pisaDocument(
         html,
         dest_bytes=True,
         encoding="utf-8",
-        link_callback=_link_callback,
+        link_callback=link_callback,
         resource_policy=_policy(_allowed_roots()),
     )
-    return result
-
-
-def _data_uri(data: bytes, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"

@@ -114,10 +114,15 @@ def _valid_certificate(holder, track, course) -> Certificate | None:
     )
 
 
-def _snapshot(holder: User, track, course) -> dict:
+def _snapshot(holder: User, track, course, completion=None) -> dict:
+    """The holder's name and school, what is certified and the hours, as they
+    are at issue. Pass the completion row when it is at hand."""
     profile = getattr(holder, "profile", None)
     if track is not None:
-        row = TrackCompletion.objects.filter(user=holder, track=track).first()
+        row = (
+            completion
+            or TrackCompletion.objects.filter(user=holder, track=track).first()
+        )
         hours = row.hours_earned if row else Decimal(0)
         subject = track.name
     else:
@@ -193,12 +198,22 @@ def _render_after_commit(certificate_ids: list[int]) -> None:
     from .tasks import render_certificate
 
     def enqueue():
-        for pk in certificate_ids:
+        import logging
+
+        from kombu.exceptions import OperationalError as BrokerUnreachable
+
+        for queued, pk in enumerate(certificate_ids):
             try:
                 render_certificate.delay(pk)
-            except Exception:  # noqa: BLE001 - broker down: the sweep resumes it
-                import logging
-
+            except BrokerUnreachable:
+                # Each further attempt would wait for the broker again; the
+                # sweep (resume_pending) queues them all once it is back.
+                logging.getLogger(__name__).warning(
+                    "Broker unreachable: %d certificates stay pending.",
+                    len(certificate_ids) - queued,
+                )
+                return
+            except Exception:  # noqa: BLE001 - a failed eager render: stays pending
                 logging.getLogger(__name__).warning(
                     "Could not queue certificate %s; it stays pending.", pk
                 )
@@ -221,7 +236,14 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if certificate.status != Certificate.Status.PENDING:
             return certificate
-        certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(pdf), save=False)
+        name = f"{certificate.serial}.pdf"
+        # A worker that died before committing may have left this file behind;
+        # nothing points at it while the row is pending, so replace it rather
+        # than store a second copy under another name.
+        certificate.pdf.storage.delete(
+            certificate.pdf.field.generate_filename(certificate, name)
+        )
+        certificate.pdf.save(name, ContentFile(pdf), save=False)
         certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         certificate.status = Certificate.Status.ISSUED
         certificate.save(update_fields=["pdf", "pdf_sha256", "status", "updated_at"])

@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("people.urls")),
     path("", include("courses.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

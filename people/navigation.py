@@ -32,6 +32,11 @@ def nav_items_for(user, current_path: str) -> list[dict]:
             reverse("courses:my_learning"),
             role_of(user) in (Role.TEACHER, Role.PRINCIPAL),
         ),
+        (
+            _("My certificates"),
+            reverse("certificates:mine"),
+            role_of(user) in (Role.TEACHER, Role.PRINCIPAL),
+        ),
         (_("My page"), reverse("people:me"), user.is_authenticated),
         (
             _("My school"),
@@ -53,6 +58,11 @@ def nav_items_for(user, current_path: str) -> list[dict]:
             _("Tracks"),
             reverse("courses:office_tracks"),
             user.has_perm("people.view_all_schools"),
+        ),
+        (
+            _("Certificates"),
+            reverse("certificates:office"),
+            user.has_perm("certificates.add_certificate"),
         ),
         (
             _("Content admin"),

@@ -71,6 +71,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        "certificates.add_certificate",
+        "certificates.change_certificate",
+        "certificates.view_certificate",
+        "certificates.add_certificatetemplate",
+        "certificates.change_certificatetemplate",
+        "certificates.view_certificatetemplate",
+        "certificates.view_auditentry",
     ],
 }
 

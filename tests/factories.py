@@ -118,3 +118,37 @@ class HoursEntryFactory(factory.django.DjangoModelFactory):
     source = "adjustment"
     description = "学时调整"
     earned_on = datetime.date(2021, 3, 1)
+
+
+class CertificateTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "certificates.CertificateTemplate"
+
+    name = factory.Sequence(lambda n: f"结业证书模板{n}")
+    body = "兹证明 {holder_name}（{school}）完成 {subject}，共 {hours} 学时。"
+    serial_prefix = "LSNU"
+    issuer_name = "乐山师范学院"
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """An issued track certificate with a stored (stand-in) PDF. Pass
+    status="pending", pdf="" for one whose PDF is not rendered yet."""
+
+    class Meta:
+        model = "certificates.Certificate"
+
+    serial = factory.Sequence(lambda n: f"HX-2021-{n + 1:06d}")
+    holder = factory.SubFactory(UserFactory)
+    holder_name = factory.LazyAttribute(lambda c: c.holder.name)
+    holder_school = factory.LazyAttribute(
+        lambda c: getattr(
+            getattr(getattr(c.holder, "profile", None), "school", None), "name", ""
+        )
+    )
+    track = factory.SubFactory(TrackFactory)
+    subject = factory.LazyAttribute(lambda c: c.track.name)
+    hours = 48
+    issued_on = datetime.date(2021, 12, 20)
+    template = factory.SubFactory(CertificateTemplateFactory)
+    status = "issued"
+    pdf = factory.django.FileField(data=b"%PDF-1.4 test\n%%EOF\n", filename="c.pdf")

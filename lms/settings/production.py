@@ -15,6 +15,9 @@ if len(SECRET_KEY) < 50:
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trusted reverse proxies in front of the app (X-Forwarded-For), e.g. 1 for nginx;
+# the public verification page's rate limit counts per client address.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "1"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(
     os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365))

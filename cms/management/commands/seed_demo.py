@@ -24,6 +24,7 @@ class Command(BaseCommand):
                 "Demo mode is off (DEBUG and LMS_DEMO are unset): refusing to load "
                 "demo accounts with published passwords. Use --force to load anyway."
             )
+        from certificates import demo as certificates_demo
         from cms import demo as cms_demo
         from courses import demo as courses_demo
         from people import demo as people_demo
@@ -32,4 +33,5 @@ class Command(BaseCommand):
             people_demo.seed()
             cms_demo.seed()
             courses_demo.seed()
+            certificates_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo programme loaded."))

@@ -1,0 +1,377 @@
+"""Certificates for their holders, principals and the programme office, and the
+public verification page reached from a certificate's QR code."""
+
+import functools
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from people.selectors import schools_visible_to
+
+from . import selectors, services
+from .bulk import batch_preview, batch_progress, batch_start
+from .forms import (
+    BulkForm,
+    IssueForm,
+    OfficeFilterForm,
+    OverrideForm,
+    RevokeForm,
+    SchoolFilterForm,
+    SerialLookupForm,
+)
+from .models import Certificate, CertificateTemplate, IssuanceBatch
+
+OFFICE_PERMISSION = "certificates.add_certificate"
+PAGE_SIZE = 50
+# Verification requests per client IP and minute; a person scanning QR codes
+# makes a few, a script walking through serials many.
+VERIFY_RATE_LIMIT = 30
+
+
+def _filters(form) -> dict:
+    """The valid filters of a GET form; invalid or missing ones are ignored."""
+    form.is_valid()
+    return {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v}
+
+
+def _serve(file, filename: str, content_type: str) -> FileResponse:
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Holders and principals
+
+
+@login_required
+def my_certificates(request):
+    user = request.user
+    return render(
+        request,
+        "certificates/mine.html",
+        {
+            "certificates": list(selectors.certificates_of(user)),
+            "leads_a_school": user.has_perm("people.view_school_staff"),
+        },
+    )
+
+
+@login_required
+def download(request, serial):
+    """The PDF, for its holder, the office and the principals of the holder's
+    school. Everyone else gets the same 404 as for a serial that does not
+    exist, so nothing is learnt about other people's certificates."""
+    certificate = selectors.downloadable_certificate(user=request.user, serial=serial)
+    if certificate is None:
+        raise Http404
+    return _serve(certificate.pdf, f"{certificate.serial}.pdf", "application/pdf")
+
+
+@login_required
+def school_certificates(request):
+    user = request.user
+    if not (
+        user.has_perm("people.view_school_staff")
+        or user.has_perm("people.view_all_schools")
+    ):
+        raise PermissionDenied
+    form = SchoolFilterForm(request.GET or None, schools=schools_visible_to(user))
+    filters = _filters(form)
+    page = Paginator(
+        selectors.school_certificates(user=user, **filters), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certificates/school.html",
+        {"form": form, "page": page},
+    )
+
+
+# Programme office
+
+
+@login_required
+@permission_required(OFFICE_PERMISSION, raise_exception=True)
+def office_list(request):
+    form = OfficeFilterForm(request.GET or None)
+    filters = _filters(form)
+    if "q" in filters:
+        filters["query"] = filters.pop("q")
+    page = Paginator(selectors.office_certificates(**filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "certificates/office_list.html",
+        {"form": form, "page": page, "batches": list(selectors.recent_batches())},
+    )
+
+
+def _choices(post, form) -> str:
+    """The choices a preview was made for; confirming needs the very same."""
+    return "|".join(str(post.get(name, "")) for name in form.fields)
+
+
+@login_required
+@permission_required(OFFICE_PERMISSION, raise_exception=True)
+def office_issue(request):
+    """Choose holder, track or course and template; see whether the holder is
+    eligible (and if not, what is missing); then confirm, with a written
+    justification when issuing without completion."""
+    form = IssueForm(request.POST or None)
+    override = OverrideForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = {"track": data["track"], "course": data["course"]}
+        choices = _choices(request.POST, form)
+        existing = selectors.valid_certificate_for(holder=data["holder"], **subject)
+        confirmed = request.POST.get("confirm") == choices and existing is None
+        if confirmed and override.is_valid():
+            try:
+                certificate = services.certificate_issue(
+                    holder=data["holder"],
+                    template=data["template"],
+                    issued_by=request.user,
+                    override_reason=override.cleaned_data["override_reason"],
+                    **subject,
+                )
+            except ValidationError as error:
+                override.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Certificate %(serial)s issued to %(name)s.")
+                    % {"serial": certificate.serial, "name": certificate.holder_name},
+                )
+                return redirect(
+                    f"{reverse('certificates:office')}?q={certificate.serial}"
+                )
+        preview = {
+            "holder": data["holder"],
+            "existing": existing,
+            "eligibility": services.eligibility_for(user=data["holder"], **subject),
+            "choices": choices,
+        }
+    return render(
+        request,
+        "certificates/office_issue.html",
+        {
+            "form": form,
+            "override": override,
+            "preview": preview,
+            "holders": list(selectors.holder_choices()),
+        },
+    )
+
+
+@login_required
+@permission_required("certificates.change_certificate", raise_exception=True)
+def office_revoke(request, pk):
+    certificate = get_object_or_404(Certificate, pk=pk)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(
+                certificate=certificate,
+                revoked_by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Certificate %(serial)s is revoked.")
+                % {"serial": certificate.serial},
+            )
+            return redirect(f"{reverse('certificates:office')}?q={certificate.serial}")
+    return render(
+        request,
+        "certificates/office_revoke.html",
+        {"certificate": certificate, "form": form},
+    )
+
+
+@login_required
+@permission_required(OFFICE_PERMISSION, raise_exception=True)
+def bulk_start(request):
+    """Choose a track or course (and optionally a school or cohort) and a
+    template; see who is eligible, who has a certificate already and who is
+    not eligible and why; then confirm."""
+    form = BulkForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        scope = {k: data[k] for k in ("track", "course", "school", "cohort")}
+        choices = _choices(request.POST, form)
+        if request.POST.get("confirm") == choices:
+            batch = batch_start(
+                template=data["template"], created_by=request.user, **scope
+            )
+            return redirect("certificates:bulk_detail", pk=batch.pk)
+        rows = batch_preview(**scope)
+        preview = {
+            "eligible": [
+                r for r in rows if r.eligibility.eligible and not r.certificate
+            ],
+            "already": [r for r in rows if r.certificate],
+            "ineligible": [
+                r for r in rows if not r.eligibility.eligible and not r.certificate
+            ],
+            "choices": choices,
+        }
+    return render(
+        request, "certificates/bulk_start.html", {"form": form, "preview": preview}
+    )
+
+
+def _batch_state(batch: IssuanceBatch) -> dict:
+    state = batch_progress(batch)
+    state["archive_url"] = (
+        reverse("certificates:bulk_download", args=[batch.pk])
+        if batch.archive
+        else None
+    )
+    return state
+
+
+@login_required
+@permission_required(OFFICE_PERMISSION, raise_exception=True)
+def bulk_detail(request, pk):
+    batch = get_object_or_404(
+        IssuanceBatch.objects.select_related("track", "course", "school", "cohort"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "certificates/bulk_detail.html",
+        {"batch": batch, "progress": _batch_state(batch)},
+    )
+
+
+@login_required
+@permission_required(OFFICE_PERMISSION, raise_exception=True)
+def bulk_progress(request, pk):
+    batch = get_object_or_404(IssuanceBatch, pk=pk)
+    response = JsonResponse(_batch_state(batch))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@permission_required(OFFICE_PERMISSION, raise_exception=True)
+def bulk_download(request, pk):
+    batch = get_object_or_404(IssuanceBatch, pk=pk)
+    if not batch.archive:
+        raise Http404
+    return _serve(
+        batch.archive, f"certificates-batch-{batch.pk}.zip", "application/zip"
+    )
+
+
+# Public verification
+
+
+def client_ip(request) -> str:
+    """The address the request came from. Behind NUM_PROXIES trusted reverse
+    proxies it is the one the outermost of them saw; X-Forwarded-For entries
+    beyond that were written by the client and prove nothing."""
+    proxies = getattr(settings, "NUM_PROXIES", 0)
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(view):
+    """Count the client's verification requests in fixed one-minute windows;
+    past the limit answer 429 until the next window."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", VERIFY_RATE_LIMIT)
+        now = time.time()
+        key = f"certificates:verify:{client_ip(request)}:{int(now // 60)}"
+        cache.add(key, 0, timeout=120)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the key expired between add and incr
+            cache.set(key, count := 1, timeout=120)
+        if count > limit:
+            response = render(request, "certificates/rate_limited.html", status=429)
+            response["Retry-After"] = str(60 - int(now % 60))
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _not_found(request, form=None):
+    return render(
+        request,
+        "certificates/verify_not_found.html",
+        {"form": form or SerialLookupForm()},
+        status=404,
+    )
+
+
+@require_GET
+@_rate_limited
+def verify(request, code):
+    """The public facts of a certificate: valid or revoked, holder, what,
+    hours, issue date and serial. Nothing else (no school, no reasons)."""
+    certificate = selectors.public_certificate(code=code)
+    if certificate is None:
+        return _not_found(request)
+    return render(request, "certificates/verify.html", {"certificate": certificate})
+
+
+@require_GET
+@_rate_limited
+def verify_lookup(request):
+    form = SerialLookupForm(request.GET or None)
+    if form.is_valid():
+        certificate = selectors.public_certificate_by_serial(
+            serial=form.cleaned_data["serial"]
+        )
+        if certificate is None:
+            return _not_found(request, form)
+        return redirect("certificates:verify", code=certificate.verification_code)
+    return render(request, "certificates/verify_lookup.html", {"form": form})
+
+
+# Wagtail admin
+
+
+def template_preview_pdf(request, pk):
+    """A template filled with sample data, for checking its layout."""
+    if not request.user.has_perm("certificates.view_certificatetemplate"):
+        raise PermissionDenied
+    from .pdf import render_sample_pdf
+
+    template = get_object_or_404(CertificateTemplate, pk=pk)
+    response = HttpResponse(render_sample_pdf(template), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="template-{template.pk}.pdf"'
+    return response
