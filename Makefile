@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEMO_SETTINGS := lms.settings.dev
-# Fonts for Chinese and Yi PDFs, gettext for translators, Chromium for browser tests.
-SYSTEM_PACKAGES := fonts-wqy-microhei fonts-sil-nuosusil gettext chromium
+# Fonts for Chinese and Yi PDFs, gettext for translators, Chromium and poppler
+# (pdftotext) for the browser and PDF tests.
+SYSTEM_PACKAGES := fonts-wqy-microhei fonts-sil-nuosusil gettext chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
