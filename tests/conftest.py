@@ -85,3 +85,16 @@ def office(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def real_broker():
+    """Send tasks to the Redis broker for this test, starting from an empty
+    queue (messages left by an interrupted run would be delivered too)."""
+    from lms.celery import app as celery_app
+
+    assert celery_app.conf.broker_url.startswith("redis://")
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    yield
+    celery_app.conf.task_always_eager = True

@@ -292,17 +292,6 @@ def test_renders_racing_on_two_workers_leave_one_file(
 # A real worker on Redis ------------------------------------------------------
 
 
-@pytest.fixture
-def real_broker():
-    """Send tasks to the Redis broker for this test, starting from an empty
-    queue (messages left by an interrupted run would be delivered too)."""
-    assert celery_app.conf.broker_url.startswith("redis://")
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    yield
-    celery_app.conf.task_always_eager = True
-
-
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bulk_issuance_of_20_is_finished_by_a_real_worker(

@@ -1,9 +1,8 @@
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from certificates.models import AuditEntry, Certificate, SerialCounter
@@ -17,6 +16,7 @@ from certificates.services import (
 from courses import services as course_services
 from courses.models import CoursePage, Track
 from people.models import User
+from tests.helpers import at_once
 
 from .conftest import fake_pdf_bytes, sha256, stored_pdfs
 
@@ -517,28 +517,7 @@ THREADS = 6
 
 
 def _at_once(event, times=THREADS):
-    """Run event(i) in `times` threads released together; return the results
-    and re-raise any error. Each thread closes its own connection."""
-    barrier = threading.Barrier(times)
-    results, errors = [None] * times, []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = event(i)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck"
-    assert errors == []
-    return results
+    return at_once(event, times)
 
 
 # Threads need committed data, so these tests are transactional; serialized

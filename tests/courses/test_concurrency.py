@@ -3,10 +3,7 @@ kind. Marked tests race real threads against PostgreSQL (SQLite serialises
 writers, so a race there proves nothing); the others check that repeating an
 event one after another is harmless, on any database."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from courses import services
 from courses.models import (
@@ -19,32 +16,13 @@ from courses.models import (
 )
 from courses.models.learning import Source
 from people.models import User
+from tests.helpers import at_once
 
 THREADS = 6
 
 
 def _at_once(event, times=THREADS):
-    """Run event(i) in `times` threads released together; re-raise any error.
-    Each thread works on its own connection and closes it when done."""
-    barrier = threading.Barrier(times)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            event(i)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck"
-    assert errors == []
+    at_once(event, times)
 
 
 def _enrol_without_completion_row(user, course):

@@ -16,17 +16,6 @@ def test_tasks_run_in_process_in_tests_and_without_a_broker(settings):
     assert [m.subject for m in mail.outbox] == ["测试"]
 
 
-@pytest.fixture
-def real_broker():
-    """Send tasks to the Redis broker for this test, starting from an empty queue
-    (messages left by an interrupted run would be delivered too)."""
-    assert celery_app.conf.broker_url.startswith("redis://")
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    yield
-    celery_app.conf.task_always_eager = True
-
-
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_password_reset_email_is_sent_by_a_real_worker_over_redis(
