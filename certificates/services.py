@@ -163,6 +163,8 @@ def certificate_issue(
     if not eligibility.eligible and not override_reason:
         raise ValidationError(
             _("Not eligible: %(missing)s") % {"missing": " ".join(eligibility.missing)}
+            + " "
+            + _("To issue anyway, write a justification.")
         )
     today = timezone.localdate()
     [serial] = reserve_serials(template.serial_prefix, today.year, 1)

@@ -191,6 +191,8 @@ def activity_player_options(*, lesson, block, user, saved_state=None) -> dict:
             "librariesPath": f"{base}/libraries",
             "frameJs": static("h5p-standalone/frame.bundle.js"),
             "frameCss": static("h5p-standalone/styles/h5p.css"),
+            # Inside the player's frame: its jQuery sends Django's CSRF token.
+            "customJs": [static("js/h5p-csrf.js")],
             "xAPIObjectIRI": f"{settings.WAGTAILADMIN_BASE_URL}{base}",
             "saveFreq": 30,
             "user": {

@@ -65,6 +65,8 @@ def lesson_mark_complete(*, user: User, lesson: LessonPage) -> LessonProgress:
                 "This lesson is complete when its activities are passed and a "
                 "trainer accepts your reflection."
             )
+            if lesson.activity_blocks and lesson.reflection_block_ids
+            else _("This lesson is complete when you pass its activities.")
             if lesson.activity_blocks
             else _("This lesson is complete when a trainer accepts your reflection.")
         )

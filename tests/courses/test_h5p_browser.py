@@ -8,11 +8,18 @@ from decimal import Decimal
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from courses import services
 from courses.h5p.quiz_package import DEMO_QUIZZES, build_quiz_package
 from courses.h5p.services import h5p_package_create
-from courses.models import ActivityResult, CoursePage, LessonPage, LessonProgress
+from courses.models import (
+    ActivityResult,
+    CoursePage,
+    H5PUserData,
+    LessonPage,
+    LessonProgress,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -96,6 +103,9 @@ def test_teacher_answers_the_quiz_and_the_server_completes_the_lesson(
     cookie = _session_cookie(client, teacher, live_server)
     # Playwright's sync API runs an event loop: no database access inside it.
     url = live_server.url + lesson.url
+    state_url = reverse(
+        "courses:h5p_user_data", args=[lesson.pk, "quiz-1", "state", "0"]
+    )
     failed_requests, console_errors = [], []
 
     with sync_playwright() as playwright:
@@ -123,6 +133,16 @@ def test_teacher_answers_the_quiz_and_the_server_completes_the_lesson(
             "document.querySelector('.activity-status').textContent.includes('100')",
             timeout=20_000,
         )
+        # The player saves resume state with its own jQuery inside the frame:
+        # that request must carry the CSRF token too.
+        player = next(f for f in page.frames if f != page.main_frame)
+        save_status = player.evaluate(
+            """(url) => new Promise((done) => H5P.jQuery.ajax({
+                type: "POST", url: url,
+                data: {data: '{"answers":[0]}', preload: 1, invalidate: 0},
+                complete: (xhr) => done(xhr.status)}))""",
+            state_url,
+        )
         browser.close()
 
     assert _wait_for(
@@ -136,5 +156,7 @@ def test_teacher_answers_the_quiz_and_the_server_completes_the_lesson(
     assert LessonProgress.objects.get(user=teacher, lesson=lesson).status == (
         "completed"
     )
+    assert save_status == 200
+    assert H5PUserData.objects.filter(user=teacher, data_type="state").exists()
     assert failed_requests == []
     assert console_errors == []
