@@ -3,6 +3,7 @@ in bulk), rendering and revocation. Every issue, override and revocation is
 written to the audit log."""
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from .models import (
 )
 
 DONE = CompletionStatus.COMPLETED
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -200,8 +202,6 @@ def _render_after_commit(certificate_ids: list[int]) -> None:
     from .tasks import render_certificate
 
     def enqueue():
-        import logging
-
         from kombu.exceptions import OperationalError as BrokerUnreachable
 
         for queued, pk in enumerate(certificate_ids):
@@ -210,15 +210,13 @@ def _render_after_commit(certificate_ids: list[int]) -> None:
             except BrokerUnreachable:
                 # Each further attempt would wait for the broker again; the
                 # sweep (resume_pending) queues them all once it is back.
-                logging.getLogger(__name__).warning(
+                logger.warning(
                     "Broker unreachable: %d certificates stay pending.",
                     len(certificate_ids) - queued,
                 )
                 return
             except Exception:  # noqa: BLE001 - a failed eager render: stays pending
-                logging.getLogger(__name__).warning(
-                    "Could not queue certificate %s; it stays pending.", pk
-                )
+                logger.warning("Could not queue certificate %s; it stays pending.", pk)
 
     transaction.on_commit(enqueue)
 

@@ -155,6 +155,15 @@ def course_page_context(*, course, user) -> dict:
     return context
 
 
+def enrolled_in_course_of(user, lesson) -> bool:
+    """Whether the user is actively enrolled in the course holding the lesson."""
+    return Enrolment.objects.filter(
+        user=user,
+        course__in=CoursePage.objects.parent_of(lesson),
+        status=Enrolment.Status.ACTIVE,
+    ).exists()
+
+
 def can_edit_page(user, page) -> bool:
     return user.is_authenticated and page.permissions_for_user(user).can_edit()
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
 from .h5p import storage
-from .models import CoursePage, Enrolment, LessonPage
+from .models import LessonPage
 
 MAX_STATEMENT_BYTES = 64 * 1024
 # Library code runs inside the player's frame; nothing else we serve may run.
@@ -34,11 +34,7 @@ def _playable(request, lesson_id: int, block_id: str):
         raise Http404
     if selectors.can_edit_page(request.user, lesson):
         return lesson, block, package
-    enrolled = Enrolment.objects.filter(
-        user=request.user,
-        course__in=CoursePage.objects.parent_of(lesson),
-        status=Enrolment.Status.ACTIVE,
-    ).exists()
+    enrolled = selectors.enrolled_in_course_of(request.user, lesson)
     if not (lesson.live and enrolled):
         raise PermissionDenied
     return lesson, block, package

@@ -33,12 +33,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"[{gettext('Hongxi Teacher Training')}] {subject}"
 
     def send_mail(self, template_prefix, email, context):
-        context.setdefault("site_name", gettext("Hongxi Teacher Training"))
-        return self._send_mail(template_prefix, email, context)
-
-    def _send_mail(self, template_prefix, email, context):
         from .tasks import send_email_message
 
+        context.setdefault("site_name", gettext("Hongxi Teacher Training"))
         message = self.render_mail(template_prefix, email, context)
         payload = {
             "subject": message.subject,

@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 
 from courses.models import (
     ActivityResult,
-    CoursePage,
-    Enrolment,
     H5PUserData,
     LessonPage,
     XAPIStatement,
 )
+from courses.selectors import enrolled_in_course_of
 from people.models import User
 
 from .common import _get_or_create
@@ -34,10 +33,7 @@ def activity_for(*, user: User, lesson: LessonPage, block_id: str):
     block = lesson.activity_blocks.get(block_id)
     if block is None or not lesson.live:
         raise ValidationError(_("This activity does not exist."))
-    course_id = CoursePage.objects.parent_of(lesson).values_list("pk", flat=True)
-    if not Enrolment.objects.filter(
-        user=user, course_id__in=course_id, status=Enrolment.Status.ACTIVE
-    ).exists():
+    if not enrolled_in_course_of(user, lesson):
         raise ValidationError(_("Enrol in the course to record your results."))
     return block
 
