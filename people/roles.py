@@ -27,7 +27,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
     ],
-    Role.MENTOR: [],
+    Role.MENTOR: ["placements.mentor_placement"],
     Role.OFFICE: [
         "wagtailadmin.access_admin",
         "courses.add_coursecategory",
@@ -78,6 +78,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "certificates.change_certificatetemplate",
         "certificates.view_certificatetemplate",
         "certificates.view_auditentry",
+        "placements.add_placementround",
+        "placements.change_placementround",
+        "placements.view_placementround",
+        "placements.add_placement",
+        "placements.change_placement",
+        "placements.delete_placement",
+        "placements.view_placement",
+        "placements.approve_placement",
     ],
 }
 
