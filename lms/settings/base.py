@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "courses",
     "placements",
     "certificates",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
