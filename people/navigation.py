@@ -10,7 +10,7 @@ START_PAGES = {
     Role.TEACHER: "courses:my_learning",
     Role.PRINCIPAL: "people:school_staff",
     Role.TRAINER: "wagtailadmin_home",
-    Role.MENTOR: "people:me",
+    Role.MENTOR: "placements:mentees",
     Role.OFFICE: "people:office",
     "admin": "people:office",
 }
@@ -37,6 +37,16 @@ def nav_items_for(user, current_path: str) -> list[dict]:
             reverse("certificates:mine"),
             role_of(user) in (Role.TEACHER, Role.PRINCIPAL),
         ),
+        (
+            _("My placements"),
+            reverse("placements:mine"),
+            role_of(user) in (Role.TEACHER, Role.PRINCIPAL),
+        ),
+        (
+            _("My mentees"),
+            reverse("placements:mentees"),
+            user.has_perm("placements.mentor_placement"),
+        ),
         (_("My page"), reverse("people:me"), user.is_authenticated),
         (
             _("My school"),
@@ -58,6 +68,11 @@ def nav_items_for(user, current_path: str) -> list[dict]:
             _("Tracks"),
             reverse("courses:office_tracks"),
             user.has_perm("people.view_all_schools"),
+        ),
+        (
+            _("Placements"),
+            reverse("placements:office"),
+            user.has_perm("placements.view_placement"),
         ),
         (
             _("Certificates"),

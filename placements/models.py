@@ -210,6 +210,10 @@ def _attachment_path(instance, filename: str) -> str:
     return f"placements/{instance.log.placement_id}/{instance.token}{instance.suffix}"
 
 
+def _thumbnail_path(instance, filename: str) -> str:
+    return f"placements/{instance.log.placement_id}/{instance.token}-thumb.jpg"
+
+
 class LogAttachment(models.Model):
     """A photo or lesson plan attached to a log, served only to those who may
     see the log."""
@@ -218,6 +222,8 @@ class LogAttachment(models.Model):
         PlacementLog, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(upload_to=_attachment_path, max_length=200)
+    # A small JPEG for photos, so a log page stays light on slow links.
+    thumbnail = models.FileField(upload_to=_thumbnail_path, max_length=200, blank=True)
     token = models.CharField(max_length=32, unique=True)
     suffix = models.CharField(max_length=8)
     original_name = models.CharField(_("file name"), max_length=200)

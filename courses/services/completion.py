@@ -83,10 +83,11 @@ def _enrol_unlocked_by(user, course) -> None:
 
 
 def placement_days_for(*, user: User, track: Track) -> int:
-    """Approved job-shadowing days that count toward the track. Placements are
-    not recorded yet (the placements app will be their source), so no one has
-    any approved days."""
-    return 0
+    """Approved job-shadowing days that count toward the track: those of the
+    user's approved placements in rounds of the track's programme."""
+    from placements.selectors import approved_days_for
+
+    return approved_days_for(user=user, programme_id=track.programme_id)
 
 
 @transaction.atomic

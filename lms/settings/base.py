@@ -244,6 +244,11 @@ H5P_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 H5P_MAX_COMPRESSION_RATIO = 100
 H5P_SYNC_UNPACK_BYTES = 5 * 1024 * 1024
 
+# Photos and lesson plans attached to placement logs, per file.
+PLACEMENT_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("PLACEMENT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+)
+
 # TrueType fonts for PDFs (xhtml2pdf cannot use CFF/OpenType-outline fonts).
 PDF_FONTS = {
     "cjk": os.environ.get(

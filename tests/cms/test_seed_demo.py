@@ -8,6 +8,7 @@ from wagtail.models import Page, Revision
 
 from people.demo import DEMO_PASSWORD
 from people.models import Cohort, Pairing, Profile, Role, School, User
+from placements.models import Placement, PlacementLog
 
 KEY_SCHOOLS = {"洪溪初级中学", "依果觉乡小学校"}
 HOST_SCHOOLS = {"乐山市实验中学", "乐山市实验小学", "乐山师范学校附属小学"}
@@ -39,6 +40,8 @@ def _snapshot():
         "groups": _rows(Group.objects.all()),
         "pages": _rows(Page.objects.all()),
         "revisions": Revision.objects.count(),
+        "placements": _rows(Placement.objects.all(), "updated_at"),
+        "placement_logs": _rows(PlacementLog.objects.all(), "updated_at"),
     }
 
 
@@ -155,3 +158,16 @@ def test_seed_demo_runs_with_force_when_demo_mode_is_off(db, settings):
     _seed("--force")
 
     assert User.objects.filter(username="teacher", is_demo=True).exists()
+
+
+def test_seed_demo_includes_the_october_2020_round_at_every_stage(seeded):
+    round_placements = Placement.objects.filter(round__name="2020年10月乐山跟岗研修")
+    at_host = round_placements.filter(host_school__name="乐山市实验中学")
+    assert at_host.count() == 10
+    assert set(round_placements.values_list("status", flat=True)) == set(
+        Placement.Status.values
+    )
+    principal = User.objects.get(username="principal.hongxi")
+    completion = principal.track_completions.get(track__code="principals-2020")
+    assert completion.placement_days == 5
+    assert PlacementLog.objects.filter(attachments__isnull=False).exists()
