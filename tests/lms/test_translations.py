@@ -12,7 +12,15 @@ import pytest
 from django.conf import settings
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
-SOURCE_DIRS = ["lms", "people", "courses", "placements", "certificates", "cms"]
+SOURCE_DIRS = [
+    "lms",
+    "people",
+    "courses",
+    "placements",
+    "certificates",
+    "cms",
+    "reports",
+]
 
 
 def _untranslated(po: polib.POFile) -> list[str]:

@@ -21,7 +21,7 @@ ME, SCHOOL, OFFICE, CMS = "/me/", "/school/", "/office/", "/cms/"
     ("role_fixture", "start_page"),
     [
         ("teacher", "/learn/"),
-        ("mentor", ME),
+        ("mentor", "/placements/mentees/"),
         ("principal", SCHOOL),
         ("trainer", CMS),
         ("office", OFFICE),

@@ -112,3 +112,12 @@ def advance(world, placement, stage, days=3):
 @pytest.fixture
 def placement(world):
     return plan(world)[0]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Services' messages are matched in English; pages set their own language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
