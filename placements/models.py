@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -75,7 +76,7 @@ class Placement(models.Model):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
-        IN_PROGRESS = "in_progress", _("in progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("placement", "in progress")
         SUBMITTED = "submitted", _("submitted")
         CONFIRMED = "confirmed", _("confirmed by mentor")
         APPROVED = "approved", _("approved")

@@ -21,6 +21,7 @@ urlpatterns = [
         name="log_confirm",
     ),
     path("placements/<int:pk>/submit/", views.submit, name="submit"),
+    path("placements/<int:pk>/confirm-all/", views.confirm_all, name="confirm_all"),
     path("placements/<int:pk>/evaluate/", views.evaluate, name="evaluate"),
     path("placements/<int:pk>/return/", views.return_placement, name="return"),
     path("placements/<int:pk>/approve/", views.approve, name="approve"),

@@ -2,12 +2,15 @@
 placement up through selectors scoped to the person asking: what they may not
 see is a 404, what they may see but not do is refused by the service."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -112,6 +115,15 @@ def detail(request, pk):
     )
 
 
+def _next_day_to_log(placement):
+    """The first day of the placement without a log, up to today."""
+    logged = {log.date for log in placement.logs.all()}
+    day = placement.starts_on
+    while day in logged and day < placement.ends_on:
+        day += datetime.timedelta(days=1)
+    return min(day, timezone.localdate())
+
+
 def _log_form_page(request, placement, form, log=None):
     return render(
         request,
@@ -147,7 +159,7 @@ def log_edit(request, pk, log_pk=None):
                 "learned": log.learned,
             }
             if log
-            else {}
+            else {"date": _next_day_to_log(placement)}
         )
         return _log_form_page(request, placement, LogForm(initial=initial), log)
     form = LogForm(request.POST, request.FILES)
@@ -289,6 +301,26 @@ def log_confirm(request, pk, log_pk):
         if confirmed
         else _("Confirmation of %(date)s withdrawn.") % {"date": log.date},
     )
+
+
+@login_required
+@require_POST
+def confirm_all(request, pk):
+    """The mentor confirms every logged day at once."""
+    placement = _placement_or_404(request, pk)
+
+    def confirm_every_day():
+        with transaction.atomic():
+            for log in placement.logs.all():
+                if not log.is_confirmed:
+                    services.log_confirm(
+                        log=log,
+                        actor=request.user,
+                        confirmed=True,
+                        note=log.mentor_note,
+                    )
+
+    return _act(request, placement, confirm_every_day, _("Every logged day confirmed."))
 
 
 @login_required

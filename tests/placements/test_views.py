@@ -337,3 +337,19 @@ def test_detail_queries_do_not_grow_with_logs(
         )
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(url("detail", placement.pk))
+
+
+def test_mentor_confirms_every_day_at_once_others_cannot(client, world, placement):
+    placement = advance(world, placement, "submitted", days=3)
+    client.force_login(world.participant)
+    assert client.post(url("confirm_all", placement.pk)).status_code == 403
+    client.force_login(world.mentor)
+    client.post(url("confirm_all", placement.pk))
+    assert placement.logs.filter(confirmed_at__isnull=True).count() == 0
+
+
+def test_new_log_form_offers_the_first_day_without_a_log(client, world, placement):
+    log_days(placement, 2)
+    client.force_login(world.participant)
+    page = client.get(url("log_new", placement.pk)).content.decode()
+    assert 'value="2020-10-21"' in page
