@@ -89,7 +89,7 @@ def test_seed_demo_creates_tracks_with_required_courses_and_cohorts(seeded):
     expected = {
         "seed-2020": (
             {"HX-ETH-01", "HX-SKL-01", "HX-LBC-01"},
-            {"seed", "teacher.yi", "t.hx01"},
+            {"seed", "teacher.yi", "t.hx01", "t.hx05"},
         ),
         "principals-2020": (
             {"HX-ETH-01", "HX-LBC-01"},
