@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:
