@@ -72,6 +72,7 @@ def test_the_view_answers_while_the_broker_is_down(
 
     job = ExportJob.objects.get()
     assert response.status_code == 302
+    assert response.url.endswith(f"/reports/exports/{job.pk}/")
     page = client.get(response.url)
     assert page.status_code == 200
     assert page.context["progress"]["status"] == "pending"
