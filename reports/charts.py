@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from itertools import count
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 
 ROW_HEIGHT = 40
 LABEL_CHARS = 18
@@ -71,7 +70,7 @@ def bar_chart(*, title: str, description: str, bars: list[Bar], maximum=100) -> 
 
 def _width(value, maximum) -> str:
     if not maximum or value <= 0:
-        return "0"
+        return "0"  # the template adds the "%"
     share = min(1.0, float(value) / float(maximum))
     return f"{100 * share:.1f}"
 
@@ -84,7 +83,3 @@ def rate_bars(items, *, label, completed, total) -> list[Bar]:
         rate = round(100 * done / whole) if whole else 0
         bars.append(Bar(label(item), rate, f"{rate}% ({done}/{whole})"))
     return bars
-
-
-def empty(chart: str | SafeString) -> bool:
-    return not chart
