@@ -13,11 +13,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models.learning import CompletionStatus
-from people.models import User
+from people.models import Profile, User
 
 from . import selectors
 from .forms import MatrixForm, OverviewForm
-from .selectors.matrix import MatrixFilters, learners, matrix_chunks, summary_of
+from .selectors.matrix import (
+    MatrixFilters,
+    learners,
+    matrix_value_chunks,
+    summary_of,
+)
 from .selectors.office import (
     HOURS_BUCKETS,
     behind_learners,
@@ -148,6 +153,12 @@ def status_text(status, done=0, total=0) -> str:
     return label
 
 
+def plain_number(value) -> str:
+    """Decimal("92.50") -> "92.5", Decimal("80.00") -> "80"."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def local_date(moment):
     return timezone.localtime(moment).date() if moment else None
 
@@ -156,6 +167,7 @@ def local_date(moment):
 
 
 def matrix_table(query, user) -> ExportTable:
+    """The matrix as on the page: a row per learner, a cell per course."""
     filters = matrix_filters(query, user)
     columns = selectors.track_columns(filters.track)
     total = summary_of(learners(filters), filters)["total"]
@@ -164,50 +176,51 @@ def matrix_table(query, user) -> ExportTable:
         _("Status"), _("Hours earned"), _("Hours required"), _("Share of hours (%)"),
         _("Required courses completed"), _("Job-shadowing days"),
         _("Job-shadowing days required"), _("Certificates"), _("Behind schedule"),
+        *[column.course.title for column in columns],
     ]  # fmt: skip
-    for column in columns:
-        title = column.course.title
-        headers += [
-            f"{title}·{_('Status')}",
-            f"{title}·{_('score')}",
-            f"{title}·{_('completed at')}",
-        ]
 
     def rows():
-        for chunk in matrix_chunks(filters, columns):
+        cell = _cell_writer()
+        subjects = {k: str(v) for k, v in Profile.Subject.choices}
+        course_ids = [c.course_id for c in columns]
+        for chunk, cells in matrix_value_chunks(filters, columns):
             for row in chunk:
-                yield _matrix_row(row)
+                (user_id, name, username, school, subject, seed, status, earned,
+                 needed, share, required_done, required, days, days_needed,
+                 certificates, behind) = row  # fmt: skip
+                yield [
+                    name or username, username, school or "", subjects.get(subject, ""),
+                    yes(seed), status_text(status), earned, needed, round(share),
+                    f"{required_done}/{required}", days, days_needed, certificates,
+                    yes(behind),
+                    *[cell(cells.get((user_id, c))) for c in course_ids],
+                ]  # fmt: skip
 
     school = filters.schools[0].name if len(filters.schools) == 1 else _("all schools")
     title = f"{_('Completion')}-{school}-{filters.track.name}"
     return ExportTable(title, total, [(filters.track.name, headers, rows)])
 
 
-def _matrix_row(row) -> list:
-    completion, profile = row.completion, row.profile
-    values = [
-        row.user.get_full_name() or row.user.username,
-        row.user.username,
-        profile.school.name if profile.school else "",
-        profile.get_subject_display(),
-        yes(profile.is_seed_teacher),
-        status_text(completion.status),
-        completion.hours_earned,
-        completion.hours_needed,
-        round(completion.progress_pct),
-        f"{completion.required_completed}/{completion.required_total}",
-        completion.placement_days,
-        completion.placement_days_needed,
-        completion.certificate_count,
-        yes(completion.is_behind),
-    ]
-    for cell in row.cells:
-        values += [
-            status_text(cell.status, cell.lessons_completed, cell.lessons_total),
-            cell.score,
-            local_date(cell.completed_at),
-        ]
-    return values
+def _cell_writer():
+    """One course cell as text: "已完成 2021-03-02 92分", "学习中 2/5", "未开始"."""
+    labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+    not_started = labels[CompletionStatus.NOT_STARTED]
+    points = _("%(score)s pts")
+
+    def cell(values) -> str:
+        if values is None:
+            return not_started
+        status, score, day, done, total = values
+        if status == CompletionStatus.COMPLETED:
+            text = f"{labels[status]} {day or ''}".rstrip()
+            if score is not None:
+                text += " " + points % {"score": plain_number(score)}
+            return text
+        if status == CompletionStatus.IN_PROGRESS:
+            return f"{labels[status]} {done}/{total}"
+        return not_started
+
+    return cell
 
 
 def schools_table(query, user) -> ExportTable:

@@ -9,7 +9,7 @@ from .common import (
     today,
     tracks_with_learners,
 )
-from .matrix import MatrixFilters, matrix_chunks, school_matrix, track_columns
+from .matrix import MatrixFilters, school_matrix, track_columns
 from .office import behind_learners, office_overview
 from .transcript import transcript_of, visible_person
 
@@ -18,7 +18,6 @@ __all__ = [
     "behind_learners",
     "expected_share",
     "is_office",
-    "matrix_chunks",
     "office_overview",
     "report_schools",
     "school_matrix",

@@ -18,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from certificates.models import Certificate
 from courses.models import CourseCompletion, Track, TrackCompletion, TrackCourse
@@ -278,20 +278,55 @@ def school_matrix(*, filters: MatrixFilters, page_number=1) -> Matrix:
     )
 
 
-def matrix_chunks(filters: MatrixFilters, columns, size: int = 2000):
-    """Every row of the matrix, in chunks of `size` (two queries a chunk), for
-    exports of any length in flat memory."""
-    rows = annotated(learners(filters), filters)
+# The columns of a learner's row in an export, in order.
+EXPORT_FIELDS = (
+    "user_id",
+    "user__name",
+    "user__username",
+    "user__profile__school__name",
+    "user__profile__subject",
+    "user__profile__is_seed_teacher",
+    "status",
+    "hours_earned",
+    "hours_needed",
+    "progress_pct",
+    "required_completed",
+    "required_total",
+    "placement_days",
+    "placement_days_needed",
+    "certificate_count",
+    "is_behind",
+)
+
+
+def matrix_value_chunks(filters: MatrixFilters, columns, size: int = 2000):
+    """Every row of the matrix as plain values (EXPORT_FIELDS) with the cells
+    of its chunk keyed by (user id, course id): two queries a chunk of `size`,
+    so exports of any length stay in flat memory. Plain values rather than
+    model instances: a 20,000-row export builds no 80,000 objects."""
+    rows = annotated(learners(filters), filters).values_list(*EXPORT_FIELDS)
+    course_ids = [c.course_id for c in columns]
     start = 0
     while True:
         chunk = list(rows[start : start + size])
         if not chunk:
             return
-        cells = cells_for([c.user_id for c in chunk], columns)
-        yield [
-            MatrixRow(c, [cells.get((c.user_id, t.course_id), Cell()) for t in columns])
-            for c in chunk
-        ]
+        completions = (
+            CourseCompletion.objects.filter(
+                user_id__in=[row[0] for row in chunk], course_id__in=course_ids
+            )
+            .annotate(day=TruncDate("completed_at"))
+            .values_list(
+                "user_id",
+                "course_id",
+                "status",
+                "score",
+                "day",
+                "lessons_completed",
+                "lessons_total",
+            )  # fmt: skip
+        )
+        yield chunk, {(c[0], c[1]): c[2:] for c in completions}
         if len(chunk) < size:
             return
         start += size
