@@ -305,7 +305,7 @@ def build_learning(world) -> None:
         # A teacher's pace: some race ahead, some have not begun.
         pace = rng.random()
         for track, required, electives in mine:
-            chosen = required + rng.sample(electives, 7)
+            chosen = required + rng.sample(electives, min(7, len(electives)))
             done_hours = Decimal(0)
             required_done = 0
             started = False

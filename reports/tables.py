@@ -324,7 +324,7 @@ def transcript_table(query, user) -> ExportTable:
     if person is None:
         raise Http404
     record = selectors.transcript_of(person)
-    title = f"{_('Transcript')}-{person.get_full_name() or person.username}"
+    title = f"{_('Learning record')}-{person.get_full_name() or person.username}"
     sheets = [
         (
             _("Tracks"),

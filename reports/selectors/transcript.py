@@ -69,7 +69,7 @@ def transcript_of(person: User) -> Transcript:
         courses=list(
             CourseCompletion.objects.filter(user=person)
             .select_related("course")
-            .order_by("-status", "completed_at", "course__title")
+            .order_by("status", "completed_at", "course__title")
         ),
         hours=hours,
         hours_total=sum((h.hours for h in hours), Decimal(0)),
