@@ -19,7 +19,7 @@ class ExportJob(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for a worker")
         RUNNING = "running", _("being written")
-        DONE = "done", _("ready")
+        DONE = "done", _("ready to download")
         FAILED = "failed", _("failed")
 
     LIVE = (Status.PENDING, Status.RUNNING)

@@ -197,7 +197,7 @@ def matrix_table(query, user) -> ExportTable:
                 ]  # fmt: skip
 
     school = filters.schools[0].name if len(filters.schools) == 1 else _("all schools")
-    title = f"{_('Completion')}-{school}-{filters.track.name}"
+    title = f"{_('Completion report')}-{school}-{filters.track.name}"
     return ExportTable(title, total, [(filters.track.name, headers, rows)])
 
 
