@@ -128,9 +128,9 @@ def certificate_html(template, facts: CertificateFacts) -> str:
             "fonts": settings.PDF_FONTS,
             "title": _spaced_title(template.title),
             "paragraphs": _paragraphs(fill_placeholders(template.body, values)),
-            "issuer": _scripts(template.issuer_name),
-            "signatory_name": _scripts(template.signatory_name),
-            "signatory_title": _scripts(template.signatory_title),
+            "issuer": scripts_html(template.issuer_name),
+            "signatory_name": scripts_html(template.signatory_name),
+            "signatory_title": scripts_html(template.signatory_title),
             "issued_on": issued_on,
             "serial": facts.serial,
             "verification_url": url,
@@ -158,8 +158,9 @@ def _hours(hours) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _scripts(text: str) -> SafeString:
-    """Escaped HTML with runs of Yi characters in the Yi font."""
+def scripts_html(text: str) -> SafeString:
+    """Escaped HTML with runs of Yi characters in the Yi font (class "yi");
+    xhtml2pdf takes each glyph from the one font of its run."""
     html = YI_RUN.sub(lambda m: f'<span class="yi">{m[0]}</span>', str(escape(text)))
     return mark_safe(html)
 
@@ -169,14 +170,14 @@ def _spaced_title(title: str) -> SafeString:
     Chinese certificates are; CSS letter-spacing would put it off-centre."""
     if len(title) <= 6 and not any(char.isspace() for char in title):
         title = "\u2002".join(title)
-    return _scripts(title)
+    return scripts_html(title)
 
 
 def _paragraphs(text: str) -> list[dict]:
     """One paragraph per line. xhtml2pdf's CJK line breaking drops <br>, and a
     line typed with leading (often ideographic) spaces is an indented one."""
     return [
-        {"html": _scripts(line.strip()), "indent": line[:1].isspace()}
+        {"html": scripts_html(line.strip()), "indent": line[:1].isspace()}
         for line in text.splitlines()
         if line.strip()
     ]
@@ -263,8 +264,14 @@ def _policy(roots: tuple[Path, ...]) -> ResourceAccessPolicy:
 
 
 def _render(template, facts: CertificateFacts) -> bytes:
+    return html_to_pdf(certificate_html(template, facts))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Any PDF of the site (certificates, transcripts): the HTML laid out by
+    xhtml2pdf with the fonts of settings.PDF_FONTS, reading nothing but the
+    font folders and MEDIA_ROOT. Raises CertificateFontMissing without fonts."""
     require_fonts()
-    html = certificate_html(template, facts)
     return pisa.pisaDocument(
         html,
         dest_bytes=True,

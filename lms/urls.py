@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
     path("", include("placements.urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:

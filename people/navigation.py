@@ -8,7 +8,7 @@ from .selectors import role_of
 
 START_PAGES = {
     Role.TEACHER: "courses:my_learning",
-    Role.PRINCIPAL: "people:school_staff",
+    Role.PRINCIPAL: "reports:school",
     Role.TRAINER: "wagtailadmin_home",
     Role.MENTOR: "placements:mentees",
     Role.OFFICE: "people:office",
@@ -50,13 +50,18 @@ def nav_items_for(user, current_path: str) -> list[dict]:
         (_("My page"), reverse("people:me"), user.is_authenticated),
         (
             _("My school"),
-            reverse("people:school_staff"),
+            reverse("reports:school"),
             user.has_perm("people.view_school_staff")
             and not user.has_perm("people.view_all_schools"),
         ),
         (
             _("Programme office"),
             reverse("people:office"),
+            user.has_perm("people.view_all_schools"),
+        ),
+        (
+            _("Reports"),
+            reverse("reports:office"),
             user.has_perm("people.view_all_schools"),
         ),
         (

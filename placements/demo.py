@@ -87,12 +87,30 @@ def seed() -> None:
 def _seed_placement(
     placement_round, office, username, host, mentor, focus, week, stage, days
 ) -> None:
-    participant = User.objects.get(username=username)
-    mentor_user = User.objects.get(username=mentor)
+    seed_placement(
+        placement_round=placement_round,
+        office=office,
+        participant=User.objects.get(username=username),
+        host_school=School.objects.get(code=host),
+        mentor=User.objects.get(username=mentor),
+        focus=focus,
+        week=week,
+        stage=stage,
+        days=days,
+    )
+
+
+def seed_placement(
+    *, placement_round, office, participant, host_school, mentor, focus, week,
+    stage, days,
+) -> Placement:  # fmt: skip
+    """Plan one placement and walk it through the real workflow up to `stage`
+    with `days` logged days, then move its timestamps back to `week`."""
+    mentor_user = mentor
     (placement,) = services.placements_plan(
         placement_round=placement_round,
         participants=[participant],
-        host_school=School.objects.get(code=host),
+        host_school=host_school,
         mentor=mentor_user,
         focus=focus,
         starts_on=week[0],
@@ -137,6 +155,7 @@ def _seed_placement(
     if stage == "approved":
         services.placement_approve(placement=placement, actor=office)
     _backdate(placement, week)
+    return placement
 
 
 def _backdate(placement: Placement, week) -> None:

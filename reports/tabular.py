@@ -35,12 +35,9 @@ def safe_cell(value):
 
 
 def csv_bytes(headers: Sequence, rows: Iterable[Sequence]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(h) for h in headers])
-    for row in rows:
-        writer.writerow([_csv_text(safe_cell(v)) for v in row])
-    return (UTF8_BOM + buffer.getvalue()).encode("utf-8")
+    buffer = io.BytesIO()
+    write_csv(buffer, headers, rows)
+    return buffer.getvalue()
 
 
 def _csv_text(value):
@@ -52,22 +49,7 @@ def _csv_text(value):
 def write_xlsx(target, headers: Sequence, rows: Iterable[Sequence], title: str):
     """Stream rows into an XLSX file (a path or a binary file object) with
     openpyxl's write-only mode, so memory stays flat however many rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=safe_cell(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_xlsx_value(safe_cell(v)) for v in row])
-    workbook.save(target)
+    _write_workbook(target, [(title, headers, rows)])
 
 
 def _xlsx_value(value):
@@ -90,19 +72,70 @@ def xlsx_bytes(headers: Sequence, rows: Iterable[Sequence], title: str) -> bytes
     return buffer.getvalue()
 
 
-def table_response(
-    fmt: str, headers: Sequence, rows: Iterable[Sequence], filename: str
-) -> HttpResponse:
-    """A download of the table in `fmt` ("csv" or "xlsx"), named filename.fmt."""
+def write_csv(target, headers: Sequence, rows: Iterable[Sequence]) -> None:
+    """Stream a table as CSV (UTF-8 with a BOM) into a binary file object."""
+    write_sheets(target, "csv", [("", headers, rows)])
+
+
+def write_sheets(target, fmt: str, sheets: Sequence[tuple]) -> None:
+    """Write several tables, each (title, headers, rows), into one file: one
+    worksheet each in XLSX; in CSV one after another, each under its title
+    and separated by an empty line."""
     if fmt == "xlsx":
-        content, content_type = xlsx_bytes(headers, rows, filename), XLSX_TYPE
-    else:
-        fmt = "csv"
-        content = csv_bytes(headers, rows)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=content_type)
+        _write_workbook(target, sheets)
+        return
+    text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+    try:
+        text.write(UTF8_BOM)
+        writer = csv.writer(text)
+        for n, (title, headers, rows) in enumerate(sheets):
+            if len(sheets) > 1:  # a title row above each table, apart
+                if n:
+                    writer.writerow([])
+                writer.writerow([safe_cell(title)])
+            writer.writerow([safe_cell(h) for h in headers])
+            for row in rows:
+                writer.writerow([_csv_text(safe_cell(v)) for v in row])
+    finally:
+        text.detach()  # leave the caller's file open
+
+
+def _write_workbook(target, sheets) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=_sheet_title(title))
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=safe_cell(header))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_xlsx_value(safe_cell(v)) for v in row])
+    workbook.save(target)
+
+
+def sheets_response(fmt: str, sheets: Sequence[tuple], filename: str) -> HttpResponse:
+    """A download of several tables in one file (see write_sheets)."""
+    fmt = fmt if fmt in FORMATS else "csv"
+    buffer = io.BytesIO()
+    write_sheets(buffer, fmt, sheets)
+    content_type = XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{filename}.{fmt}"
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def table_response(
+    fmt: str, headers: Sequence, rows: Iterable[Sequence], filename: str
+) -> HttpResponse:
+    """A download of the table in `fmt` ("csv" or "xlsx"), named filename.fmt."""
+    return sheets_response(fmt, [(filename, headers, rows)], filename)

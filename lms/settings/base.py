@@ -220,7 +220,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.resume_pending_certificates",
         "schedule": 300.0,
     },
+    "resume-pending-exports": {
+        "task": "reports.tasks.resume_pending_exports",
+        "schedule": 120.0,
+    },
 }
+# Report exports hold personal data: kept outside MEDIA_ROOT (default: a
+# folder beside it) and handed out only by the permission-checked view.
+REPORTS_EXPORT_ROOT = os.environ.get("REPORTS_EXPORT_ROOT", "")
 
 WAGTAIL_SITE_NAME = _("Hongxi Teacher Training")
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -15,6 +15,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ME, SCHOOL, OFFICE, CMS = "/me/", "/school/", "/office/", "/cms/"
+SCHOOL_REPORT, OFFICE_REPORT = "/reports/school/", "/reports/office/"
 
 
 @pytest.mark.parametrize(
@@ -22,7 +23,7 @@ ME, SCHOOL, OFFICE, CMS = "/me/", "/school/", "/office/", "/cms/"
     [
         ("teacher", "/learn/"),
         ("mentor", "/placements/mentees/"),
-        ("principal", SCHOOL),
+        ("principal", SCHOOL_REPORT),
         ("trainer", CMS),
         ("office", OFFICE),
         ("admin_user", OFFICE),
@@ -186,7 +187,7 @@ def _nav_links(response):
     return {item["url"] for item in response.context["nav_items"]}
 
 
-ROLE_PAGES = {ME, SCHOOL, OFFICE, CMS, "/django-admin/"}
+ROLE_PAGES = {ME, SCHOOL_REPORT, OFFICE, OFFICE_REPORT, CMS, "/django-admin/"}
 
 
 @pytest.mark.parametrize(
@@ -194,10 +195,10 @@ ROLE_PAGES = {ME, SCHOOL, OFFICE, CMS, "/django-admin/"}
     [
         ("teacher", {"/", ME}),
         ("mentor", {"/", ME}),
-        ("principal", {"/", ME, SCHOOL}),
+        ("principal", {"/", ME, SCHOOL_REPORT}),
         ("trainer", {"/", ME, CMS}),
-        ("office", {"/", ME, OFFICE, CMS}),
-        ("admin_user", {"/", ME, OFFICE, CMS, "/django-admin/"}),
+        ("office", {"/", ME, OFFICE, OFFICE_REPORT, CMS}),
+        ("admin_user", {"/", ME, OFFICE, OFFICE_REPORT, CMS, "/django-admin/"}),
     ],
 )
 def test_navigation_shows_each_role_only_its_links(
@@ -225,11 +226,11 @@ def test_navigation_for_anonymous_shows_no_role_pages(client, db):
 def test_navigation_marks_the_current_page(client, principal):
     client.force_login(principal)
 
-    response = client.get(SCHOOL)
+    response = client.get(SCHOOL_REPORT)
 
     active = [item["url"] for item in response.context["nav_items"] if item["active"]]
-    assert active == [SCHOOL]
-    assert f'href="{SCHOOL}" aria-current="page"' in response.content.decode()
+    assert active == [SCHOOL_REPORT]
+    assert f'href="{SCHOOL_REPORT}" aria-current="page"' in response.content.decode()
 
 
 def _add_staff(school, count):

@@ -29,11 +29,13 @@ class Command(BaseCommand):
         from courses import demo as courses_demo
         from people import demo as people_demo
         from placements import demo as placements_demo
+        from reports import demo as reports_demo
 
         with transaction.atomic():
             people_demo.seed()
             cms_demo.seed()
             courses_demo.seed()
             placements_demo.seed()
+            reports_demo.seed()
             certificates_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo programme loaded."))
