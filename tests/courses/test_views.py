@@ -712,7 +712,7 @@ def test_office_group_enrolment_needs_a_criterion(
         {"cohort": "", "school": "", "role": ""},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors
     assert not TrackEnrolment.objects.exists()
 
