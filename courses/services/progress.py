@@ -132,13 +132,14 @@ def reflection_submit(
             _("Please write at least %(count)d characters (you wrote %(written)d).")
             % {"count": block.value["min_chars"], "written": len(text)}
         )
-    reflection = Reflection.objects.filter(
-        user=user, lesson=lesson, block_id=block_id
-    ).first()
-    if reflection is not None and reflection.status == Reflection.Status.ACCEPTED:
+    # Locked, so a second submit arriving at the same time (a double click)
+    # waits for the first instead of failing on the unique constraint.
+    reflection = _get_or_create(
+        Reflection, user=user, lesson=lesson, block_id=block_id, defaults={"text": text}
+    )
+    reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+    if reflection.status == Reflection.Status.ACCEPTED:
         raise ValidationError(_("This reflection has already been accepted."))
-    if reflection is None:
-        reflection = Reflection(user=user, lesson=lesson, block_id=block_id)
     reflection.text = text
     reflection.status = Reflection.Status.SUBMITTED
     reflection.save()
