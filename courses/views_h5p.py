@@ -77,7 +77,7 @@ def xapi_statement(request, lesson_id, block_id):
     lesson = get_object_or_404(LessonPage, pk=lesson_id)
     try:
         statement = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested too deep
         return JsonResponse(
             {"error": _("The statement is not valid JSON.")}, status=400
         )
