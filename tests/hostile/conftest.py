@@ -15,6 +15,7 @@ settings.register_profile(
     "lms",
     max_examples=50,
     deadline=None,
+    database=None,  # no .hypothesis/ folder in the work tree or CI checkout
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.load_profile("lms")
