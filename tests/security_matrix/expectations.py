@@ -249,7 +249,7 @@ THIRD_PARTY = {
     "account_reset_password_from_key": E(get="200 200 200 200 200 200", post="200 200 200 200 200 200", kw={"uidb36": "=zz", "key": "=nokey"}),
     "account_reset_password_done": E(get="200 200 200 200 200 200"),
     "set_language": E(get="R R R R R R", post="R R R R R R"),
-    "wagtaildocs_serve": E(get="200 200 200 200 200 200", path="/documents/{w.document.pk}/handbook.txt"),
+    "wagtaildocs_serve": E(get="200 200 200 200 200 200", path="/documents/{w.document.pk}/{w.document.filename}"),
     "wagtaildocs_authenticate_with_password": E(get="404 404 404 404 404 404", kw={"restriction_id": "=999999"}),
     "wagtailcore_authenticate_with_password": E(get="404 404 404 404 404 404", kw={"page_view_restriction_id": "=999999", "page_id": "home.pk"}),
     "wagtailcore_login": E(get="200 200 200 200 200 200"),
