@@ -30,22 +30,32 @@ def _course_of(lesson: LessonPage) -> CoursePage:
 
 
 def lesson_visit(*, user: User, lesson: LessonPage) -> LessonProgress | None:
-    """Opening a lesson of an enrolled course starts it (and the course)."""
-    course_id = (
-        CoursePage.objects.parent_of(lesson).values_list("pk", flat=True).first()
-    )
-    if course_id is None or _active_enrolment(user, course_id) is None:
-        return None
+    """Opening a lesson of an enrolled course starts it (and the course).
+
+    Returns the lesson's progress, or None when the user is not enrolled in
+    its course. Every lesson page view and xAPI statement calls this, so a
+    lesson already started costs one query.
+    """
     progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
-    if progress is None:
-        progress = _get_or_create(
-            LessonProgress, user=user, lesson=lesson, defaults={"course_id": course_id}
+    if progress is not None:
+        return progress
+    course_id = (
+        Enrolment.objects.filter(
+            user=user,
+            course__in=CoursePage.objects.parent_of(lesson),
+            status=Enrolment.Status.ACTIVE,
         )
-        # Recompute rather than update: enrolments made in bulk (tracks) have
-        # no completion row yet, and reports read those rows.
-        course_completion_recompute(
-            user=user, course=CoursePage.objects.get(pk=course_id)
-        )
+        .values_list("course_id", flat=True)
+        .first()
+    )
+    if course_id is None:
+        return None
+    progress = _get_or_create(
+        LessonProgress, user=user, lesson=lesson, defaults={"course_id": course_id}
+    )
+    # Recompute rather than update: enrolments made in bulk (tracks) have no
+    # completion row yet, and reports read those rows.
+    course_completion_recompute(user=user, course=CoursePage.objects.get(pk=course_id))
     return progress
 
 
