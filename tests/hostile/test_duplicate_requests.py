@@ -1,20 +1,25 @@
 """The same write arriving several times at once leaves one row of each kind.
 
-Enrolment, marking a lesson complete and certificate issue race already in
-tests/courses/test_concurrency.py and tests/certificates/test_services.py;
-these fill the gaps: xAPI statements, reflection submits and the H5P player's
-saved state. Threads race against PostgreSQL (SQLite serialises writers, so a
-race there proves nothing); the unmarked tests repeat the write one after
-another on any database.
+Enrolment, marking a lesson complete and certificate issue race at the
+service level already in tests/courses/test_concurrency.py and
+tests/certificates/test_services.py; here the services without such a test
+(xAPI statements, reflection submits, the H5P player's saved state) race too,
+and then every write endpoint is posted to from several clients at once, as
+a double click or two open tabs would. Threads race against PostgreSQL
+(SQLite serialises writers, so a race there proves nothing); the unmarked
+tests repeat the write one after another on any database.
 """
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from courses import services
 from courses.models import (
     ActivityResult,
     CourseCompletion,
     CoursePage,
+    Enrolment,
     H5PUserData,
     HoursEntry,
     LessonPage,
@@ -131,3 +136,81 @@ def test_repeated_reflection_submits_keep_one_reflection(teacher, course_with_le
 
     assert Reflection.objects.get(user=teacher).text == f"{TEXT} 2"
     assert CoursePage.objects.count() == 1
+
+
+# The same POST from several browser tabs (or a double click) at once ---------
+
+
+def _enrolled(user, course):
+    services.enrolment_create(user=user, course=course)
+    return course
+
+
+@pytest.fixture
+def endpoint(request, teacher, office, course_with_lessons, enrolled_quiz, monkeypatch):
+    """(user, url, data or JSON, rows that must number one) for each write
+    endpoint a learner or the office can send twice."""
+    from certificates import pdf
+    from certificates.models import Certificate
+    from tests.factories import CertificateTemplateFactory
+
+    # The PDF is rendered after commit; its content is not the point here.
+    monkeypatch.setattr(pdf, "render_certificate_pdf", lambda c: b"%PDF-1.4 x")
+    name = request.param
+    if name == "enrol":
+        course = course_with_lessons(1)
+        url = reverse("courses:enrol", args=[course.pk])
+        rows = Enrolment.objects.filter(user=teacher, course=course)
+        return teacher, url, {}, lambda: rows
+    if name == "lesson_complete":
+        course = _enrolled(teacher, course_with_lessons(1))
+        url = reverse("courses:lesson_complete", args=[course.lessons[0].pk])
+        rows = HoursEntry.objects.filter(user=teacher, course=course)
+        return teacher, url, {}, lambda: rows
+    if name == "reflection_submit":
+        course = _enrolled(teacher, course_with_lessons(1, reflection_lessons=1))
+        url = reverse(
+            "courses:reflection_submit", args=[course.lessons[0].pk, "prompt-1"]
+        )
+        return teacher, url, {"text": TEXT}, lambda: Reflection.objects.all()
+    if name == "xapi_statement":
+        url = reverse("courses:xapi_statement", args=[enrolled_quiz.pk, ACTIVITY_ID])
+        course = CoursePage.objects.parent_of(enrolled_quiz).get()
+        rows = HoursEntry.objects.filter(user=teacher, course=course)
+        return teacher, url, PASSED, lambda: rows
+    course = course_with_lessons(1)
+    template = CertificateTemplateFactory()
+    data = {
+        "holder": teacher.username, "course": course.pk, "template": template.pk,
+        "override_reason": "结业前调离",
+        "confirm": f"{teacher.username}||{course.pk}|{template.pk}",
+    }  # fmt: skip
+    return office, reverse("certificates:issue"), data, Certificate.objects.all
+
+
+ENDPOINTS = [
+    "enrol",
+    "lesson_complete",
+    "reflection_submit",
+    "xapi_statement",
+    "certificate_issue",
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, indirect=True)
+def test_the_same_post_sent_at_once_leaves_one_record(endpoint):
+    user, url, data, rows = endpoint
+
+    def post(_i):
+        client = Client()
+        client.force_login(User.objects.get(pk=user.pk))
+        if "verb" in data:
+            return client.post(url, data, content_type="application/json").status_code
+        return client.post(url, data).status_code
+
+    statuses = at_once(post, THREADS)
+
+    assert set(statuses) <= {200, 302}, statuses
+    assert rows().count() == 1
