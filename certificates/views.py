@@ -123,6 +123,12 @@ def office_list(request):
     )
 
 
+def _posted(request):
+    """The submitted data, even when empty (then every required field is
+    missing); None for a fresh form."""
+    return request.POST if request.method == "POST" else None
+
+
 def _choices(post, form) -> str:
     """The choices a preview was made for; confirming needs the very same."""
     return "|".join(str(post.get(name, "")) for name in form.fields)
@@ -134,8 +140,9 @@ def office_issue(request):
     """Choose holder, track or course and template; see whether the holder is
     eligible (and if not, what is missing); then confirm, with a written
     justification when issuing without completion."""
-    form = IssueForm(request.POST or None)
-    override = OverrideForm(request.POST or None)
+    data = _posted(request)
+    form = IssueForm(data)
+    override = OverrideForm(data)
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -178,6 +185,7 @@ def office_issue(request):
             "preview": preview,
             "holders": list(selectors.holder_choices()),
         },
+        status=400 if form.errors or override.errors else 200,
     )
 
 
@@ -185,7 +193,7 @@ def office_issue(request):
 @permission_required("certificates.change_certificate", raise_exception=True)
 def office_revoke(request, pk):
     certificate = get_object_or_404(Certificate, pk=pk)
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_revoke(
@@ -206,6 +214,7 @@ def office_revoke(request, pk):
         request,
         "certificates/office_revoke.html",
         {"certificate": certificate, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -215,7 +224,7 @@ def bulk_start(request):
     """Choose a track or course (and optionally a school or cohort) and a
     template; see who is eligible, who has a certificate already and who is
     not eligible and why; then confirm."""
-    form = BulkForm(request.POST or None)
+    form = BulkForm(_posted(request))
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -238,7 +247,10 @@ def bulk_start(request):
             "choices": choices,
         }
     return render(
-        request, "certificates/bulk_start.html", {"form": form, "preview": preview}
+        request,
+        "certificates/bulk_start.html",
+        {"form": form, "preview": preview},
+        status=400 if form.errors else 200,
     )
 
 

@@ -105,6 +105,7 @@ def reflection_submit(request, lesson_id, block_id):
     return redirect(f"{lesson.url}#reflection-{block_id}")
 
 
+@login_required
 @permission_required("people.view_all_schools", raise_exception=True)
 def office_tracks(request):
     tracks = Track.objects.select_related("programme").annotate(
@@ -113,6 +114,7 @@ def office_tracks(request):
     return render(request, "courses/office_tracks.html", {"tracks": tracks})
 
 
+@login_required
 @permission_required("courses.add_trackenrolment", raise_exception=True)
 def office_track_enrol(request, track_id):
     """Choose a group, see who it is (and who does not fit the track's
@@ -144,4 +146,5 @@ def office_track_enrol(request, track_id):
         request,
         "courses/office_track_enrol.html",
         {"track": track, "form": form, "preview": preview},
+        status=400 if form.errors else 200,
     )

@@ -53,7 +53,11 @@ class ImportUploadForm(forms.Form):
 @login_required
 @office_only
 def import_start(request):
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    # An empty POST is a submission without a file, not a fresh page.
+    form = ImportUploadForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
     if request.method == "POST" and form.is_valid():
         token = uuid.uuid4().hex
         request.session[PREVIEW_KEY] = {
@@ -72,7 +76,9 @@ def import_start(request):
         "cohorts": Cohort.objects.all(),
         "tracks": Track.objects.order_by("code"),
     }
-    return render(request, "people/import_upload.html", context)
+    # A refused file answers 400: the page shows the reason, nothing is kept.
+    status = 400 if form.errors else 200
+    return render(request, "people/import_upload.html", context, status=status)
 
 
 @login_required

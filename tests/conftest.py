@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.core.handlers.base import BaseHandler
+from django.core.signals import got_request_exception
 from django.db import connection
 
 from people.models import Role
@@ -98,3 +100,47 @@ def real_broker():
     celery_app.control.purge()
     yield
     celery_app.conf.task_always_eager = True
+
+
+# No request may end in a server error ----------------------------------------
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "server_error_expected: the test provokes a 500 on purpose (the error page "
+        "itself); the no-server-error guard lets it pass",
+    )
+
+
+@pytest.fixture
+def server_errors(monkeypatch):
+    """Every request during the test that raised an unhandled exception
+    (Django's got_request_exception) or answered with a status of 500 or more,
+    through the test client or a live server thread alike."""
+    seen = []
+
+    def on_exception(sender, request=None, **kwargs):
+        seen.append(f"exception in {getattr(request, 'path', '?')}")
+
+    original = BaseHandler.get_response
+
+    def get_response(self, request):
+        response = original(self, request)
+        if response.status_code >= 500:
+            seen.append(f"{response.status_code} from {request.method} {request.path}")
+        return response
+
+    got_request_exception.connect(on_exception, weak=False, dispatch_uid="no-500")
+    monkeypatch.setattr(BaseHandler, "get_response", get_response)
+    yield seen
+    got_request_exception.disconnect(dispatch_uid="no-500")
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(request, server_errors):
+    """Fail any test during which a request produced a server error, unless it
+    is marked `server_error_expected`."""
+    yield
+    if server_errors and not request.node.get_closest_marker("server_error_expected"):
+        pytest.fail("A request produced a server error: " + "; ".join(server_errors))

@@ -17,9 +17,9 @@ from wagtail.snippets.views.snippets import (
     CreateView,
     DeleteView,
     EditView,
-    SnippetViewSet,
 )
 
+from cms.snippets import SnippetViewSet
 from courses.models import H5PPackage
 
 from .services import h5p_package_create, h5p_package_delete, h5p_package_replace
@@ -142,6 +142,9 @@ class H5PPackageViewSet(SnippetViewSet):
     ]
     list_filter = ["status"]
     search_fields = ["title", "main_library"]
+    # Wagtail's copy view saves through this form, which would replace the
+    # original package rather than copy it; a copy would share its files anyway.
+    copy_view_enabled = False
     add_view_class = H5PPackageCreateView
     edit_view_class = H5PPackageEditView
     delete_view_class = H5PPackageDeleteView

@@ -40,6 +40,20 @@ class CourseCategory(models.Model):
         return self.name
 
 
+def _route_to_child(page, child_model, request, path_components):
+    """Wagtail's routing, one query per level where Wagtail needs two (the
+    page, then its specific form): every child of a catalog is a course and
+    every child of a course a lesson. Anything else goes the usual way."""
+    if path_components:
+        child = (
+            child_model.objects.child_of(page).filter(slug=path_components[0]).first()
+        )
+        if child is not None:
+            child._cached_parent_obj = page
+            return child.route(request, path_components[1:])
+    return Page.route(page, request, path_components)
+
+
 class CourseIndexPage(Page):
     """The catalog (课程目录): every course, with filters."""
 
@@ -52,6 +66,9 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalog")
+
+    def route(self, request, path_components):
+        return _route_to_child(self, CoursePage, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import catalog_for
@@ -173,6 +190,9 @@ class CoursePage(Page):
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+
+    def route(self, request, path_components):
+        return _route_to_child(self, LessonPage, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_page_context

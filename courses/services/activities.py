@@ -26,6 +26,9 @@ from .progress import lesson_check_completion, lesson_visit
 VERB_PREFIX = "http://adlnet.gov/expapi/verbs/"
 ATTEMPT_VERBS = {"answered", "completed", "passed", "failed"}
 MAX_USER_DATA_CHARS = 64 * 1024
+# H5P's statements nest about eight levels; storing one nested hundreds of
+# levels deep would exhaust the JSON encoder's recursion.
+MAX_STATEMENT_DEPTH = 32
 
 
 def activity_for(*, user: User, lesson: LessonPage, block_id: str):
@@ -88,6 +91,19 @@ def _verb(statement: dict) -> str:
     return verb_id.removeprefix(VERB_PREFIX)
 
 
+def _nested_deeper_than(value, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False
+
+
 def _is_top_level(statement: dict) -> bool:
     """Only statements without a parent activity speak for the whole activity."""
     context = statement.get("context")
@@ -107,9 +123,12 @@ def statement_record(
     that does not say it failed, and whose scaled score reaches the pass mark
     (or, without a score, that says success). Attempts and the best score are
     kept. Returns the result for top-level statements, None for the others.
-    Raises ValidationError for anything malformed or not allowed.
+    Raises ValidationError for anything malformed (nested deeper than
+    MAX_STATEMENT_DEPTH too) or not allowed.
     """
-    if not isinstance(statement, dict):
+    if not isinstance(statement, dict) or _nested_deeper_than(
+        statement, MAX_STATEMENT_DEPTH
+    ):
         raise ValidationError(_("The statement is malformed."))
     block = activity_for(user=user, lesson=lesson, block_id=block_id)
     verb = _verb(statement)

@@ -30,22 +30,32 @@ def _course_of(lesson: LessonPage) -> CoursePage:
 
 
 def lesson_visit(*, user: User, lesson: LessonPage) -> LessonProgress | None:
-    """Opening a lesson of an enrolled course starts it (and the course)."""
-    course_id = (
-        CoursePage.objects.parent_of(lesson).values_list("pk", flat=True).first()
-    )
-    if course_id is None or _active_enrolment(user, course_id) is None:
-        return None
+    """Opening a lesson of an enrolled course starts it (and the course).
+
+    Returns the lesson's progress, or None when the user is not enrolled in
+    its course. Every lesson page view and xAPI statement calls this, so a
+    lesson already started costs one query.
+    """
     progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
-    if progress is None:
-        progress = _get_or_create(
-            LessonProgress, user=user, lesson=lesson, defaults={"course_id": course_id}
+    if progress is not None:
+        return progress
+    course_id = (
+        Enrolment.objects.filter(
+            user=user,
+            course__in=CoursePage.objects.parent_of(lesson),
+            status=Enrolment.Status.ACTIVE,
         )
-        # Recompute rather than update: enrolments made in bulk (tracks) have
-        # no completion row yet, and reports read those rows.
-        course_completion_recompute(
-            user=user, course=CoursePage.objects.get(pk=course_id)
-        )
+        .values_list("course_id", flat=True)
+        .first()
+    )
+    if course_id is None:
+        return None
+    progress = _get_or_create(
+        LessonProgress, user=user, lesson=lesson, defaults={"course_id": course_id}
+    )
+    # Recompute rather than update: enrolments made in bulk (tracks) have no
+    # completion row yet, and reports read those rows.
+    course_completion_recompute(user=user, course=CoursePage.objects.get(pk=course_id))
     return progress
 
 
@@ -132,13 +142,14 @@ def reflection_submit(
             _("Please write at least %(count)d characters (you wrote %(written)d).")
             % {"count": block.value["min_chars"], "written": len(text)}
         )
-    reflection = Reflection.objects.filter(
-        user=user, lesson=lesson, block_id=block_id
-    ).first()
-    if reflection is not None and reflection.status == Reflection.Status.ACCEPTED:
+    # Locked, so a second submit arriving at the same time (a double click)
+    # waits for the first instead of failing on the unique constraint.
+    reflection = _get_or_create(
+        Reflection, user=user, lesson=lesson, block_id=block_id, defaults={"text": text}
+    )
+    reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+    if reflection.status == Reflection.Status.ACCEPTED:
         raise ValidationError(_("This reflection has already been accepted."))
-    if reflection is None:
-        reflection = Reflection(user=user, lesson=lesson, block_id=block_id)
     reflection.text = text
     reflection.status = Reflection.Status.SUBMITTED
     reflection.save()

@@ -12,6 +12,7 @@ from django.db import transaction
 from courses.models import Track
 from courses.models.learning import Source
 from courses.services import track_enrol
+from reports.tabular import safe_cell
 
 from ..models import Cohort, Role, School, User
 from ..services import profile_set_role, user_create
@@ -137,7 +138,9 @@ def credentials_csv(credentials: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["用户名", "姓名", "学校", "初始密码"])
-    writer.writerows(credentials)
+    # The school's name comes from the admin, not from the checked sheet: a
+    # name starting with "=" would run as a formula in Excel.
+    writer.writerows([safe_cell(cell) for cell in row] for row in credentials)
     return (UTF8_BOM + buffer.getvalue()).encode("utf-8")
 
 

@@ -441,7 +441,7 @@ def test_bad_file_is_reported_on_the_upload_page(client, office):
 
     response = client.post(START, {"file": SimpleUploadedFile("a.doc", b"x")})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Upload a .csv or .xlsx file" in response.content.decode()
 
 

@@ -1,0 +1,171 @@
+"""The data the authorization matrix asks about, built once per test module.
+
+Everything that belongs to someone belongs to `owner`, a teacher of school A.
+The people asking are another teacher of school A, the principal of school B,
+a host-school mentor, a trainer and a programme-office member (and nobody).
+So whatever a requester other than the office (or a trainer reviewing work)
+sees of the owner is a leak, and whatever they change of it is a hole.
+"""
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+from wagtail.documents.models import Document
+
+from certificates.models import AuditEntry, IssuanceBatch
+from cms.models import ContentPage, HomePage
+from courses import services
+from courses.h5p.quiz_package import DEMO_QUIZZES, build_quiz_package
+from courses.h5p.services import h5p_package_create, h5p_package_unpack
+from courses.models import CourseIndexPage, CoursePage, LessonPage, Reflection
+from people.models import Role, School
+from tests.factories import (
+    CertificateFactory,
+    CertificateTemplateFactory,
+    CohortFactory,
+    CourseCategoryFactory,
+    PairingFactory,
+    ProfileFactory,
+    SchoolFactory,
+    TrackCourseFactory,
+    TrackFactory,
+    UserFactory,
+)
+
+# What only the owner, the office (and a reviewing trainer) may ever see.
+OWNER_NAME = "所有者ꀊꁨ甲"
+OWNER_REFLECTION = "只属于所有者的研修反思内容甲乙丙"
+OWNER_SERIAL = "HX-2021-900001"
+PROMPT_ID = "matrix-prompt"
+ACTIVITY_ID = "matrix-quiz"
+ROLES = ("anon", "teacher", "principal", "mentor", "trainer", "office")
+
+
+def _person(role, school, **user_fields):
+    user = UserFactory(**user_fields)
+    ProfileFactory(user=user, role=role, school=school)
+    return user
+
+
+def _pages(h5p_package, category):
+    home = HomePage.objects.get(depth=2)
+    content = home.add_child(instance=ContentPage(title="项目简介", slug="about"))
+    catalog = home.add_child(instance=CourseIndexPage(title="课程目录", slug="courses"))
+    course = catalog.add_child(
+        instance=CoursePage(
+            title="留守儿童心理辅导", slug="care", code="M-CARE", summary="简介",
+            category=category, credit_hours=Decimal("2.0"),
+            estimated_hours=Decimal("2.0"),
+        )
+    )  # fmt: skip
+    text = course.add_child(
+        instance=LessonPage(
+            title="第一课",
+            slug="one",
+            body=[{"type": "paragraph", "value": "<p>正文</p>"}],
+        )
+    )
+    reflection = course.add_child(
+        instance=LessonPage(
+            title="写体会",
+            slug="reflect",
+            body=[
+                {
+                    "type": "reflection",
+                    "id": PROMPT_ID,
+                    "value": {"prompt": "<p>写一写体会</p>", "min_chars": 5},
+                }
+            ],
+        )
+    )
+    quiz = course.add_child(
+        instance=LessonPage(
+            title="小测验",
+            slug="quiz",
+            body=[
+                {
+                    "type": "h5p",
+                    "id": ACTIVITY_ID,
+                    "value": {"title": "测验", "package": h5p_package.pk,
+                              "pass_mark": 60},
+                }
+            ],
+        )
+    )  # fmt: skip
+    draft = course.add_child(
+        instance=LessonPage(title="草稿", slug="draft", body=[], live=False)
+    )
+    reload = LessonPage.objects.get
+    return SimpleNamespace(
+        home=home, content=content, catalog=catalog, course=course,
+        lesson=reload(pk=text.pk), reflection_lesson=reload(pk=reflection.pk),
+        quiz_lesson=reload(pk=quiz.pk), draft_lesson=reload(pk=draft.pk),
+    )  # fmt: skip
+
+
+def _h5p_package():
+    data = build_quiz_package(**DEMO_QUIZZES["teacher-ethics"])
+    package = h5p_package_create(
+        title="矩阵测验", file=ContentFile(data, name="matrix.h5p")
+    )
+    # The unpacking waits for a commit that never comes inside the test's
+    # transaction; run it now.
+    return h5p_package_unpack(package_id=package.pk)
+
+
+def build_world() -> SimpleNamespace:
+    school_a = SchoolFactory(name="甲校", kind=School.Kind.VILLAGE_PRIMARY)
+    school_b = SchoolFactory(name="乙校", kind=School.Kind.CENTRAL_PRIMARY)
+    host = SchoolFactory(name="东道主学校", kind=School.Kind.HOST)
+    university = SchoolFactory(name="师范学院", kind=School.Kind.UNIVERSITY)
+    pairing = PairingFactory(supported_school=school_a, host_school=host)
+    owner = _person(Role.TEACHER, school_a, name=OWNER_NAME, username="owner-a")
+    people = {
+        "teacher": _person(Role.TEACHER, school_a),
+        "principal": _person(Role.PRINCIPAL, school_b),
+        "mentor": _person(Role.MENTOR, host),
+        "trainer": _person(Role.TRAINER, university),
+        "office": _person(Role.OFFICE, university),
+    }
+    admin = UserFactory(is_superuser=True, is_staff=True, username="matrix-admin")
+    cohort = CohortFactory()
+    cohort.members.add(owner)
+    category = CourseCategoryFactory()
+    package = _h5p_package()
+    assert package.is_ready, package.error if hasattr(package, "error") else package
+    pages = _pages(package, category)
+    track = TrackFactory()
+    TrackCourseFactory(track=track, course=pages.course)
+    for learner in (owner, people["teacher"]):
+        services.enrolment_create(user=learner, course=pages.course)
+    services.reflection_submit(
+        user=owner,
+        lesson=pages.reflection_lesson,
+        block_id=PROMPT_ID,
+        text=OWNER_REFLECTION,
+    )
+    template = CertificateTemplateFactory()
+    certificate = CertificateFactory(
+        holder=owner, serial=OWNER_SERIAL, track=track, template=template
+    )
+    batch = IssuanceBatch.objects.create(
+        track=track, template=template, created_by=people["office"]
+    )
+    batch.archive.save("matrix.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    audit = AuditEntry.objects.create(
+        action="issue", actor=people["office"], certificate=certificate
+    )
+    document = Document.objects.create(
+        title="研修手册", file=ContentFile(b"handbook", name="handbook.txt")
+    )
+    return SimpleNamespace(
+        school_a=school_a, school_b=school_b, host=host, university=university,
+        pairing=pairing, owner=owner, admin=admin, cohort=cohort,
+        category=category, package=package, track=track,
+        programme=track.programme, template=template, certificate=certificate,
+        batch=batch, audit=audit, document=document,
+        reflection=Reflection.objects.get(user=owner),
+        people=people, today=datetime.date.today(), **vars(pages),
+    )  # fmt: skip
