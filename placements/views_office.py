@@ -82,7 +82,7 @@ def _export(fmt: str, placements):
 @login_required
 @permission_required("placements.add_placementround", raise_exception=True)
 def round_create(request):
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             placement_round = services.round_create(
@@ -108,7 +108,7 @@ def round_detail(request, pk):
         PlacementRound.objects.select_related("programme"), pk=pk
     )
     form = PlanForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "starts_on": placement_round.starts_on,
             "ends_on": placement_round.ends_on,

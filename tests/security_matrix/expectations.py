@@ -62,6 +62,42 @@ PROJECT = {
     "certificates:verify_lookup": E(get="200 200 200 200 200 200", post="405 405 405 405 405 405"),
     "certificates:verify": E(get="200 200 200 200 200 200", post="405 405 405 405 405 405", sees_owner=EVERYONE),
     "certificates_template_preview": E(get="L 403 403 403 H 200", kw={"pk": "template.pk"}),
+    # placements: the owner's placement is mentored by someone else, so the
+    # matrix's mentor is a stranger to it; the office may read everything but
+    # writes only what is the office's to write.
+    "placements:mine": E(get="L 200 200 200 200 200"),
+    "placements:mentees": E(get="L 403 403 200 403 403"),
+    "placements:school": E(get="L 403 200 403 403 403"),
+    "placements:detail": E(get="L 404 404 404 404 200", kw={"pk": "placement.pk"}),
+    "placements:log_new": E(get="L 404 404 404 404 403", post="L 404 404 404 404 403", kw={"pk": "placement.pk"}, data={"date": "=2020-10-20", "activities": "=observed", "did": "=x", "learned": "=y"}),
+    "placements:log_edit": E(get="L 404 404 404 404 403", post="L 404 404 404 404 403", kw={"pk": "placement.pk", "log_pk": "log.pk"}, data={"date": "=2020-10-19", "activities": "=taught", "did": "=x", "learned": "=y"}),
+    "placements:log_delete": E(get="L 405 405 405 405 405", post="L 404 404 404 404 403", kw={"pk": "placement.pk", "log_pk": "log.pk"}),
+    "placements:log_confirm": E(get="L 405 405 405 405 405", post="L 404 404 404 404 403", kw={"pk": "placement.pk", "log_pk": "log.pk"}, data={"confirmed": "=on"}),
+    "placements:confirm_all": E(get="L 405 405 405 405 405", post="L 404 404 404 404 403", kw={"pk": "placement.pk"}),
+    "placements:submit": E(get="L 405 405 405 405 405", post="L 404 404 404 404 403", kw={"pk": "placement.pk"}, data={"report": "=" + "总结" * 60}),
+    "placements:evaluate": E(get="L 405 405 405 405 405", post="L 404 404 404 404 403", kw={"pk": "placement.pk"}, data={"rating": "=good", "evaluation": "=" + "评语" * 20}),
+    # The office may return and approve, but not a placement still in progress.
+    "placements:return": E(get="L 405 405 405 405 405", post="L 404 404 404 404 R", kw={"pk": "placement.pk"}, data={"comment": "=退回"}),
+    "placements:approve": E(get="L 405 405 405 405 405", post="L 404 404 404 404 R", kw={"pk": "placement.pk"}),
+    "placements:attachment": E(get="L 404 404 404 404 200", kw={"pk": "attachment.pk"}),
+    "placements:attachment_thumbnail": E(get="L 404 404 404 404 200", kw={"pk": "attachment.pk"}),
+    "placements:attachment_delete": E(get="L 405 405 405 405 405", post="L 404 404 404 404 403", kw={"pk": "attachment.pk"}),
+    "placements:office": E(get="L 403 403 403 403 200"),
+    "placements:round_new": E(get="L 403 403 403 403 200", post="L 403 403 403 403 400"),
+    "placements:round": E(get="L 403 403 403 403 200", post="L 403 403 403 403 400", kw={"pk": "placement_round.pk"}),
+    # Dates outside the round, and a placement that has started: refused.
+    "placements:reschedule": E(get="L 403 403 403 403 405", post="L 403 403 403 403 R", kw={"pk": "placement.pk"}, data={"starts_on": "=2019-01-01", "ends_on": "=2019-01-02"}),
+    "placements:remove": E(get="L 403 403 403 403 405", post="L 403 403 403 403 R", kw={"pk": "placement.pk"}),
+    # reports: the programme-wide tables are the office's; to others they do
+    # not exist.
+    "reports:school": E(get="L 403 200 403 403 200"),
+    "reports:office": E(get="L 403 403 403 403 200"),
+    "reports:transcript": E(get="L 404 404 404 404 200", kw={"user_id": "owner.pk"}),
+    "reports:transcript_pdf": E(get="L 404 404 404 404 200", kw={"user_id": "owner.pk"}),
+    "reports:export": E(get="L 405 405 405 405 405", post="L 404 404 404 404 200", kw={"table": "=schools"}, query="track={w.track.pk}", data={"fmt": "=csv"}),
+    "reports:export_job": E(get="L 404 404 404 404 200", kw={"pk": "export_job.pk"}),
+    "reports:export_progress": E(get="L 404 404 404 404 200", kw={"pk": "export_job.pk"}),
+    "reports:export_download": E(get="L 404 404 404 404 404", kw={"pk": "export_job.pk"}),
     # The user admin: its forms and edit view are the project's (people/admin_views.py).
     "wagtailusers_users:index": E(get="L 403 403 403 H 200"),
     "wagtailusers_users:index_results": E(get="L 403 403 403 H 200"),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents.models import Document
 
 from certificates.models import AuditEntry, IssuanceBatch
@@ -21,6 +22,10 @@ from courses.h5p.quiz_package import DEMO_QUIZZES, build_quiz_package
 from courses.h5p.services import h5p_package_create, h5p_package_unpack
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Reflection
 from people.models import Role, School
+from placements import services as placement_services
+from placements.attachments import attachment_add
+from placements.models import PlacementRound
+from reports.models import ExportJob
 from tests.factories import (
     CertificateFactory,
     CertificateTemplateFactory,
@@ -115,6 +120,38 @@ def _h5p_package():
     return h5p_package_unpack(package_id=package.pk)
 
 
+def _placement(owner, host, programme, people):
+    """The owner's placement with a log and a photo, mentored by someone other
+    than the matrix's mentor (who is a stranger to it)."""
+    own_mentor = _person(Role.MENTOR, host)
+    placement_round = PlacementRound.objects.create(
+        programme=programme, name="矩阵跟岗批次",
+        starts_on=datetime.date(2020, 10, 19), ends_on=datetime.date(2020, 10, 30),
+    )  # fmt: skip
+    (placement,) = placement_services.placements_plan(
+        placement_round=placement_round, participants=[owner], host_school=host,
+        mentor=own_mentor, focus="teaching", starts_on=placement_round.starts_on,
+        ends_on=placement_round.ends_on, actor=people["office"],
+    )  # fmt: skip
+    log = placement_services.log_save(
+        placement=placement, actor=owner, date=placement.starts_on,
+        activities=["observed"], did=OWNER_REFLECTION, learned="提问要等待",
+    )  # fmt: skip
+    photo = SimpleUploadedFile("课堂.png", _png(), content_type="image/png")
+    attachment = attachment_add(log=log, actor=owner, upload=photo)
+    return placement, log, attachment
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def build_world() -> SimpleNamespace:
     school_a = SchoolFactory(name="甲校", kind=School.Kind.VILLAGE_PRIMARY)
     school_b = SchoolFactory(name="乙校", kind=School.Kind.CENTRAL_PRIMARY)
@@ -157,6 +194,11 @@ def build_world() -> SimpleNamespace:
     audit = AuditEntry.objects.create(
         action="issue", actor=people["office"], certificate=certificate
     )
+    placement, log, attachment = _placement(owner, host, track.programme, people)
+    export_job = ExportJob.objects.create(
+        requested_by=people["office"], table="schools", fmt="csv",
+        params={"track": track.pk}, fingerprint="matrix", title="矩阵导出",
+    )  # fmt: skip
     document = Document.objects.create(
         title="研修手册", file=ContentFile(b"handbook", name="handbook.txt")
     )
@@ -165,7 +207,9 @@ def build_world() -> SimpleNamespace:
         pairing=pairing, owner=owner, admin=admin, cohort=cohort,
         category=category, package=package, track=track,
         programme=track.programme, template=template, certificate=certificate,
-        batch=batch, audit=audit, document=document,
+        batch=batch, audit=audit, document=document, placement=placement,
+        placement_round=placement.round, log=log, attachment=attachment,
+        export_job=export_job,
         reflection=Reflection.objects.get(user=owner),
         people=people, today=datetime.date.today(), **vars(pages),
     )  # fmt: skip
