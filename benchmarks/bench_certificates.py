@@ -19,7 +19,6 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,20 +44,9 @@ RUN = time.strftime("%Y%m%d%H%M%S")
 
 
 def create_database_if_missing() -> None:
-    import psycopg
-    from psycopg import sql
+    from pgdb import create_database_if_missing as create
 
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-            )
+    create(DATABASE_URL)
 
 
 import django  # noqa: E402

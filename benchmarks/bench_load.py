@@ -30,7 +30,6 @@ import threading
 import time
 from http.client import HTTPConnection
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHERS = int(os.environ.get("BENCH_TEACHERS", "200"))
@@ -77,20 +76,9 @@ def server_environment() -> dict:
 
 
 def create_database_if_missing() -> None:
-    import psycopg
-    from psycopg import sql
+    from pgdb import create_database_if_missing as create
 
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-            )
+    create(DATABASE_URL)
 
 
 def prepare() -> dict:

@@ -23,7 +23,6 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,29 +53,18 @@ def prepare_database(rebuild: bool) -> bool:
     """Create the database if missing (or afresh when rebuilding); returns
     whether a finished build is there to reuse."""
     import psycopg
-    from psycopg import sql
+    from pgdb import create_database_if_missing
 
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if exists and not rebuild:
-            try:
-                with psycopg.connect(DATABASE_URL) as bench:
-                    if bench.execute(
-                        "SELECT 1 FROM courses_programme WHERE code = %s", [MARKER]
-                    ).fetchone():
-                        return True
-            except psycopg.Error:
-                pass  # not migrated yet
-        if exists:
-            connection.execute(
-                sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    if not rebuild:
+        try:
+            with psycopg.connect(DATABASE_URL) as bench:
+                if bench.execute(
+                    "SELECT 1 FROM courses_programme WHERE code = %s", [MARKER]
+                ).fetchone():
+                    return True
+        except psycopg.Error:
+            pass  # missing or not migrated yet
+    create_database_if_missing(DATABASE_URL, drop=True)
     return False
 
 

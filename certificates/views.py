@@ -261,6 +261,9 @@ def _batch_state(batch: IssuanceBatch) -> dict:
         if batch.archive
         else None
     )
+    # Finished batches with nothing to zip, or with their zip, need no polling.
+    state["archive_pending"] = not state["archive_url"] and bool(state["total"])
+    state["finished"] = state["done"] and not state["archive_pending"]
     return state
 
 

@@ -111,16 +111,7 @@ def matrix_filters(query, user) -> MatrixFilters:
     data = form.cleaned_data
     if data["track"] is None:
         raise Http404
-    return MatrixFilters(
-        track=data["track"],
-        schools=[data["school"]] if data["school"] else schools,
-        seed=data["seed"],
-        subject=data["subject"],
-        status=data["status"],
-        behind=data["behind"],
-        sort=data["sort"],
-        on=selectors.today(),
-    )
+    return MatrixFilters.from_form(data, schools, on=selectors.today())
 
 
 def overview_track(query, user):

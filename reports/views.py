@@ -46,16 +46,7 @@ def school_dashboard(request):
     data = form.cleaned_data
     if data["track"] is not None:
         matrix = selectors.school_matrix(
-            filters=MatrixFilters(
-                track=data["track"],
-                schools=[data["school"]] if data["school"] else schools,
-                seed=data["seed"],
-                subject=data["subject"],
-                status=data["status"],
-                behind=data["behind"],
-                sort=data["sort"],
-                on=selectors.today(),
-            ),
+            filters=MatrixFilters.from_form(data, schools, on=selectors.today()),
             page_number=request.GET.get("page"),
         )
         context["matrix"] = matrix
@@ -226,6 +217,7 @@ def _job_state(job: ExportJob) -> dict:
     state["download_url"] = (
         reverse("reports:export_download", args=[job.pk]) if state["done"] else None
     )
+    state["finished"] = state["done"] or state["failed"]
     return state
 
 

@@ -65,6 +65,21 @@ class MatrixFilters:
     sort: str = "name"
     on: datetime.date = field(default_factory=datetime.date.today)
 
+    @classmethod
+    def from_form(cls, data: dict, schools, on: datetime.date) -> "MatrixFilters":
+        """The filters of a valid MatrixForm; no school chosen means all of
+        `schools`."""
+        return cls(
+            track=data["track"],
+            schools=[data["school"]] if data["school"] else schools,
+            seed=data["seed"],
+            subject=data["subject"],
+            status=data["status"],
+            behind=data["behind"],
+            sort=data["sort"],
+            on=on,
+        )
+
 
 @dataclass
 class Cell:

@@ -615,10 +615,12 @@ def test_bulk_confirm_issues_and_progress_reports_it(
         "percent": 100,
         "done": True,
         "archive_url": f"{BULK}{batch.pk}/download/",
+        "archive_pending": False,
+        "finished": True,
     }
     page = client.get(response.url).content.decode()
     assert "<progress" in page
-    assert "js/batch-progress.js" in page
+    assert "js/job-progress.js" in page
     assert f"{BULK}{batch.pk}/download/" in page
 
     archive = client.get(f"{BULK}{batch.pk}/download/")
@@ -643,14 +645,16 @@ def test_bulk_progress_of_a_running_batch(client, office, seed_track, teacher):
     page = client.get(f"{BULK}{batch.pk}/").content.decode()
 
     # The link's paragraph carries "hidden": the button class would override it.
-    assert '<p data-field="archive-box" hidden>' in page
-    assert 'value="1"' in page and 'max="2"' in page
+    assert '<p data-show-if="archive_url" hidden>' in page
+    assert 'value="50"' in page and 'max="100"' in page
     assert progress == {
         "total": 2,
         "issued": 1,
         "percent": 50,
         "done": False,
         "archive_url": None,
+        "archive_pending": True,
+        "finished": False,
     }
     assert download.status_code == 404
 

@@ -150,9 +150,9 @@ def test_large_export_runs_as_a_job_with_progress_and_download(
     assert response.url == reverse("reports:export_job", args=[job.pk])
     page = client.get(response.url)
     assert page.status_code == 200
-    assert "data-export-progress" in page.content.decode()
+    assert "js/job-progress.js" in page.content.decode()
     state = client.get(reverse("reports:export_progress", args=[job.pk])).json()
-    assert state["done"] and state["percent"] == 100 and state["rows"] == 3
+    assert state["finished"] and state["done"] and state["percent"] == 100 and state["rows"] == 3
     download = client.get(state["download_url"])
     assert download.status_code == 200
     content = b"".join(download.streaming_content)
