@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .backends import demo_login_refused
@@ -98,6 +99,14 @@ class MFAAdapter(DefaultMFAAdapter):
     """TOTP with our site name, a QR code drawn by segno (already used for
     certificates, so no further dependency), and no way for those who must
     use two-factor sign-in to turn it off."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": _(
+            "That code is not right. Enter the newest code your authenticator "
+            "app shows, or one of your recovery codes."
+        ),
+    }
 
     def get_totp_issuer(self) -> str:
         return gettext("Hongxi Teacher Training")

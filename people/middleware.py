@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit
 from .mfa import totp_missing
@@ -102,6 +103,10 @@ class RequireTwoFactorMiddleware:
         "set_language",
     )
     allowed_prefixes = ("/accounts/2fa/", "/static/", "/media/")
+    message = gettext_lazy(
+        "Programme office staff and administrators sign in with two-factor "
+        "authentication. Please set up an authenticator app before you continue."
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -116,14 +121,7 @@ class RequireTwoFactorMiddleware:
             if path not in self._allowed_paths and not path.startswith(
                 self.allowed_prefixes
             ):
-                messages.warning(
-                    request,
-                    _(
-                        "Programme office staff and administrators sign in with "
-                        "two-factor authentication. Please set up an "
-                        "authenticator app before you continue."
-                    ),
-                )
+                messages.warning(request, self.message)
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
 

@@ -123,8 +123,14 @@ AUTHENTICATION_BACKENDS = [
     "people.backends.DemoAwareAuthenticationBackend",
 ]
 _VALIDATORS = "django.contrib.auth.password_validation"
+# At least 8 characters, not a common password, not only digits, not close to
+# the person's username, name or email (messages in Chinese from Django). Office
+# staff and administrators also sign in with a second factor (people.mfa).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {
+        "NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name", "email")},
+    },
     {
         "NAME": f"{_VALIDATORS}.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
