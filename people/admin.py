@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Cohort, Pairing, Profile, School, User
 
@@ -31,7 +32,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     """The security audit log, read-only (the Django admin is for
     administrators only: lms/urls.py)."""
 
-    list_display = ["at", "action", "actor_name", "target", "ip"]
+    list_display = ["at", "action", "actor_name", "target", "ip", "facts"]
     list_filter = ["action", "at"]
     search_fields = ["actor_name", "target"]
     date_hierarchy = "at"
@@ -39,6 +40,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     # No second count over the whole table on filtered pages.
     show_full_result_count = False
     fields = ["at", "action", "actor", "actor_name", "target", "ip", "details"]
+
+    @admin.display(description=_("details"))
+    def facts(self, event):
+        text = ", ".join(f"{key}: {value}" for key, value in event.details.items())
+        return text if len(text) <= 80 else text[:79] + "…"
 
     def has_add_permission(self, request):
         return False

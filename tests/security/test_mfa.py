@@ -27,7 +27,7 @@ from people.mfa import (
 )
 from people.middleware import RequireTwoFactorMiddleware
 from people.models import AuditEvent
-from tests.conftest import TEST_TOTP_SECRET, totp_now
+from tests.conftest import TEST_TOTP_SECRET, totp_now, with_totp
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +306,18 @@ def test_demo_totp_refuses_a_demo_account_with_its_own_secret(office):
 
     with pytest.raises(CommandError):
         call_command("demo_totp", office.username, stdout=StringIO())
+
+
+def test_two_factor_page_offers_turning_it_off_only_to_those_who_may(
+    client, office, teacher
+):
+    deactivate = reverse("mfa_deactivate_totp")
+    _sign_in(client, office)
+    office_page = client.get(reverse("mfa_index")).content.decode()
+    client.logout()
+    with_totp(teacher)
+    _sign_in(client, teacher)
+    teacher_page = client.get(reverse("mfa_index")).content.decode()
+
+    assert deactivate not in office_page
+    assert deactivate in teacher_page
