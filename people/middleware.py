@@ -63,7 +63,16 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy (settings.CONTENT_SECURITY_POLICY) for every page,
     with the directives of settings.CSP_PATH_REPLACEMENTS replaced only under
     the few path prefixes whose third-party code needs it (see the comment
-    there). A view's own @csp_replace still wins."""
+    there). A view's own @csp_replace still wins. Scripts and stylesheets get
+    no policy: a policy applies to documents, and the H5P player's library
+    code is served without one on purpose (courses.views_h5p)."""
+
+    not_documents = ("text/javascript", "application/javascript", "text/css")
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith(self.not_documents):
+            return response
+        return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
+
+from people.middleware import ContentSecurityPolicyMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +110,22 @@ def test_no_template_needs_inline_script_or_style():
                 offending.append(f"{template.name}: {pattern}")
 
     assert offending == []
+
+
+@pytest.mark.parametrize(
+    ("content_type", "has_policy"),
+    [
+        ("text/javascript", False),
+        ("text/css", False),
+        ("text/html; charset=utf-8", True),
+        ("image/svg+xml", True),
+    ],
+)
+def test_scripts_and_stylesheets_carry_no_policy(rf, content_type, has_policy):
+    middleware = ContentSecurityPolicyMiddleware(
+        lambda request: HttpResponse("x", content_type=content_type)
+    )
+
+    response = middleware(rf.get("/static/anything"))
+
+    assert ("Content-Security-Policy" in response) is has_policy

@@ -321,3 +321,20 @@ def test_two_factor_page_offers_turning_it_off_only_to_those_who_may(
 
     assert deactivate not in office_page
     assert deactivate in teacher_page
+
+
+def test_wagtails_own_sign_in_form_cannot_skip_the_second_factor(client, office):
+    response = client.post(
+        "/cms/login/?next=/cms/pages/",
+        {"username": office.username, "password": PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/cms/pages/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_wagtail_does_not_change_or_reset_passwords_itself(client, trainer):
+    assert client.get("/cms/password_reset/").status_code == 404
+    client.force_login(trainer)
+    assert client.get("/cms/account/change_password/").status_code == 404
