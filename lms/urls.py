@@ -15,9 +15,14 @@ admin.site.has_permission = lambda request: (
 )
 
 urlpatterns = [
+    # Every sign-in and password change goes through allauth (rate limits,
+    # two-factor authentication, password rules, audit log); the Django and
+    # Wagtail admins' own forms would skip them.
+    path(
+        "django-admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+    ),
     path("django-admin/", admin.site.urls),
-    # Every sign-in goes through allauth (rate limits, two-factor authentication,
-    # audit log); Wagtail's own sign-in form would skip all three.
     path(
         "cms/login/",
         RedirectView.as_view(pattern_name="account_login", query_string=True),

@@ -140,7 +140,11 @@ def on_profile_saved(sender, instance, created, raw=False, **kwargs):
     before = None if created else instance._audit_role
     after = instance.role
     instance._audit_role = after
-    if raw or before == after or (created and after not in RECORDED_NEW_ROLES):
+    # Loaded without its role (a deferred field): the old value is unknown.
+    unknown = not created and before is None
+    if raw or unknown or before == after:
+        return
+    if created and after not in RECORDED_NEW_ROLES:
         return
     audit.record(
         action=Action.ROLE_CHANGE,
@@ -156,10 +160,10 @@ def remember_superuser(sender, instance, **kwargs):
 
 @receiver(post_save, sender=User, dispatch_uid="audit_user_saved")
 def on_user_saved(sender, instance, created, raw=False, **kwargs):
-    before = False if created else bool(instance._audit_superuser)
+    before = False if created else instance._audit_superuser
     after = bool(instance.is_superuser)
     instance._audit_superuser = after
-    if raw or before == after:
+    if raw or before is None or bool(before) == after:
         return
     audit.record(
         action=Action.ROLE_CHANGE,

@@ -233,3 +233,14 @@ def test_log_list_query_count_does_not_grow(
     assert response.status_code == 200
     # Besides: the admin's role change, authenticator and sign-in.
     assert len(response.context["cl"].result_list) == count + 3
+
+
+def test_saving_people_loaded_without_role_or_flags_records_nothing(teacher):
+    user = type(teacher).objects.only("pk", "name").get(pk=teacher.pk)
+    user.name = "吉克"
+    user.save(update_fields=["name"])
+    profile = type(teacher.profile).objects.only("pk", "phone").get(user=teacher)
+    profile.phone = "138"
+    profile.save(update_fields=["phone"])
+
+    assert not AuditEvent.objects.filter(action="role_change").exists()

@@ -107,8 +107,11 @@ class Visitor:
                 "label.h5p-lmsquiz-a"
             ).nth(right).click()
         frame.locator("button.h5p-lmsquiz-button").first.click()
+        # A function, evaluated once: Playwright evals a bare expression on
+        # every poll, which the Content-Security-Policy forbids.
         self.page.wait_for_function(
-            "document.querySelector('.activity-status').textContent.includes('100')",
+            "() => document.querySelector('.activity-status')"
+            ".textContent.includes('100')",
             timeout=20_000,
         )
         self._collect()

@@ -338,3 +338,11 @@ def test_wagtail_does_not_change_or_reset_passwords_itself(client, trainer):
     assert client.get("/cms/password_reset/").status_code == 404
     client.force_login(trainer)
     assert client.get("/cms/account/change_password/").status_code == 404
+
+
+def test_django_admins_own_password_form_is_allauths(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.get("/django-admin/password_change/")
+
+    assert response["Location"] == reverse("account_change_password")
