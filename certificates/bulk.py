@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from courses.models import CourseCompletion, Enrolment, TrackCompletion, TrackEnrolment
+from people import audit
 from people.models import User
 
 from .models import AuditEntry, Certificate, IssuanceBatch
@@ -113,6 +114,11 @@ def batch_start(
                     details={"batch": batch.pk, "certificates": len(created)})]
         + [AuditEntry(action=AuditEntry.Action.ISSUE, actor=created_by,
                       certificate_id=pk, details={"batch": batch.pk}) for pk in created]
+    )  # fmt: skip
+    audit.record(
+        action="certificate_bulk_issue", actor=created_by,
+        target=str(track or course),
+        details={"batch": batch.pk, "certificates": len(created)},
     )  # fmt: skip
     if not created:
         batch.status = IssuanceBatch.Status.DONE

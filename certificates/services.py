@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import CourseCompletion, CoursePage, Track, TrackCompletion
 from courses.models.learning import CompletionStatus
+from people import audit
 from people.models import User
 
 from .models import (
@@ -193,8 +194,18 @@ def certificate_issue(
 
 
 def _audit(action, actor, certificate=None, details=None) -> None:
-    AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         action=action, actor=actor, certificate=certificate, details=details or {}
+    )
+    # The programme-wide security log names the event; the reasons stay here.
+    revoke = action == AuditEntry.Action.REVOKE
+    audit.record(
+        action="certificate_revoke" if revoke else "certificate_issue",
+        actor=actor,
+        target=f"{certificate.serial} · {certificate.holder_name}"
+        if certificate
+        else "",
+        details={"certificate_audit_entry": entry.pk, "kind": action},
     )
 
 

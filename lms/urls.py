@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -14,7 +15,18 @@ admin.site.has_permission = lambda request: (
 )
 
 urlpatterns = [
+    # Every sign-in and password change goes through allauth (rate limits,
+    # two-factor authentication, password rules, audit log); the Django and
+    # Wagtail admins' own forms would skip them.
+    path(
+        "django-admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+    ),
     path("django-admin/", admin.site.urls),
+    path(
+        "cms/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+    ),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

@@ -16,3 +16,12 @@ class DemoAwareAuthenticationBackend(AuthenticationBackend):
         if demo_login_refused(user):
             return False
         return super().user_can_authenticate(user)
+
+    def get_user(self, user_id):
+        # The signed-in user of each request, loaded with the facts the
+        # two-factor requirement needs (people.mfa) in the same one query.
+        from .mfa import with_mfa_facts
+        from .models import User
+
+        user = with_mfa_facts(User._default_manager.filter(pk=user_id)).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

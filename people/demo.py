@@ -91,6 +91,7 @@ def seed() -> None:
     }
     for account in ACCOUNTS:
         _seed_account(account, schools, cohorts)
+    _seed_demo_totp()
 
 
 def _seed_schools() -> dict[str, School]:
@@ -141,3 +142,18 @@ def _seed_account(account, schools, cohorts) -> User:
         user.groups.set([Group.objects.get(name=role)])
     user.cohorts.set([cohorts[code] for code in cohort_codes])
     return user
+
+
+def _seed_demo_totp() -> None:
+    """The demo office and admin accounts must sign in with a second factor:
+    they get the published demo secret (README; `manage.py demo_totp`)."""
+    from .mfa import (
+        DEMO_TOTP_SECRET,
+        DEMO_TOTP_USERNAMES,
+        totp_secret_of,
+        totp_set_secret,
+    )
+
+    for user in User.objects.filter(username__in=DEMO_TOTP_USERNAMES, is_demo=True):
+        if totp_secret_of(user) != DEMO_TOTP_SECRET:
+            totp_set_secret(user=user, secret=DEMO_TOTP_SECRET)

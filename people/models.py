@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -205,3 +206,62 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant action: sign-ins and their failures, password and
+    two-factor changes, role changes, certificates, exports. Written only by
+    people.audit.record; never changed afterwards."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("signed in")
+        LOGIN_FAILED = "login_failed", _("sign-in failed")
+        LOGIN_RATE_LIMITED = (
+            "login_rate_limited",
+            _("sign-in blocked: too many attempts"),
+        )
+        LOGOUT = "logout", _("signed out")
+        SESSION_EXPIRED = "session_expired", _("session ended after inactivity")
+        PASSWORD_CHANGE = "password_change", _("password changed")
+        PASSWORD_RESET = "password_reset", _("password reset by email")
+        MFA_ACTIVATE = "mfa_activate", _("two-factor authentication turned on")
+        MFA_DEACTIVATE = "mfa_deactivate", _("two-factor authentication turned off")
+        MFA_FAILED = "mfa_failed", _("wrong two-factor code")
+        MFA_RECOVERY_CODES = "mfa_recovery_codes", _("new recovery codes generated")
+        ROLE_CHANGE = "role_change", _("role changed")
+        CERTIFICATE_ISSUE = "certificate_issue", _("certificate issued")
+        CERTIFICATE_BULK_ISSUE = (
+            "certificate_bulk_issue",
+            _("certificates issued in bulk"),
+        )
+        CERTIFICATE_REVOKE = "certificate_revoke", _("certificate revoked")
+        EXPORT = "export", _("data exported")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Kept as text too: the account may be deleted, and failed sign-ins name
+    # accounts that may not exist.
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    target = models.CharField(_("target"), max_length=255, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("security audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "-at"], name="audit_action_at"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -81,12 +81,34 @@ def mentor(db):
 
 @pytest.fixture
 def office(db):
-    return _user_with_role(Role.OFFICE, SchoolFactory(kind="university"))
+    # Office staff and administrators must have two-factor authentication.
+    return with_totp(_user_with_role(Role.OFFICE, SchoolFactory(kind="university")))
 
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(is_superuser=True, is_staff=True)
+    return with_totp(UserFactory(is_superuser=True, is_staff=True))
+
+
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def with_totp(user):
+    from people.mfa import totp_set_secret
+
+    totp_set_secret(user=user, secret=TEST_TOTP_SECRET)
+    return user
+
+
+def totp_now() -> str:
+    """The current code for TEST_TOTP_SECRET. Codes are single-use; forget the
+    used ones so that each test may use the current code again."""
+    from django.core.cache import cache
+
+    from people.mfa import totp_code
+
+    cache.clear()
+    return totp_code(TEST_TOTP_SECRET)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -61,16 +63,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "people.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "people.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "people.middleware.PrivilegedSessionMiddleware",
     "people.middleware.ForcePasswordChangeMiddleware",
+    "people.middleware.RequireTwoFactorMiddleware",
     "people.middleware.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.middleware.FriendlyMethodNotAllowedMiddleware",
@@ -117,8 +123,14 @@ AUTHENTICATION_BACKENDS = [
     "people.backends.DemoAwareAuthenticationBackend",
 ]
 _VALIDATORS = "django.contrib.auth.password_validation"
+# At least 8 characters, not a common password, not only digits, not close to
+# the person's username, name or email (messages in Chinese from Django). Office
+# staff and administrators also sign in with a second factor (people.mfa).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {
+        "NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name", "email")},
+    },
     {
         "NAME": f"{_VALIDATORS}.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
@@ -141,12 +153,39 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
+# Rate limits (allauth; counted in the cache, so production needs a shared
+# CACHE_URL). Per address and per account name: whole schools may share one
+# address behind a mobile carrier's NAT, so the per-address limits are loose and
+# the per-account ones tight. Wrong two-factor codes count as failed sign-ins of
+# that account.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    "login_failed": "20/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
 }
+# Sessions last SESSION_COOKIE_AGE (12 hours) at most; without "keep me signed
+# in" they also end when the browser closes. Office staff and administrators
+# always sign out when the browser closes and after an hour without a request
+# (people.middleware.PrivilegedSessionMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 12)))
+PRIVILEGED_SESSION_IDLE_SECONDS = int(
+    os.environ.get("PRIVILEGED_SESSION_IDLE_SECONDS", str(60 * 60))
+)
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
+# recovery codes, open to everyone and required for office staff and
+# administrators (people.mfa). No WebAuthn: it would need another dependency
+# and phones here rarely have security keys.
+MFA_ADAPTER = "people.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Codes from the previous and next 30 seconds count too: phone clocks drift.
+MFA_TOTP_TOLERANCE = 1
+# allauth refuses two-factor set-up while an email address is unverified, against
+# strangers who sign up with someone else's address; here there is no sign-up
+# and addresses are entered by the programme office, never verified by mail.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 # Demo accounts (seed_demo) log in only when this is on; see people.backends.
 DEMO_MODE = env_bool("LMS_DEMO", DEBUG)
@@ -232,6 +271,10 @@ REPORTS_EXPORT_ROOT = os.environ.get("REPORTS_EXPORT_ROOT", "")
 WAGTAIL_SITE_NAME = _("Hongxi Teacher Training")
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Passwords are changed and reset only through allauth's pages (rate limits,
+# password rules, the audit log, the first-sign-in requirement).
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -271,6 +314,41 @@ PDF_FONTS = {
 _YI_FONT_DIR = Path(PDF_FONTS["yi"]).parent
 if _YI_FONT_DIR.is_dir():
     STATICFILES_DIRS.append(("fonts/nuosu", _YI_FONT_DIR))
+
+# Content-Security-Policy (django-csp): everything from our own origin, no inline
+# script without the per-request nonce, images also as data: URIs (the TOTP QR
+# code, the site icon). frame-ancestors 'self' because Wagtail's preview shows
+# pages in a same-origin iframe.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# A few path prefixes need a looser policy; these directives replace the ones
+# above there, and nowhere else (first matching prefix wins):
+# - /cms/: the Wagtail admin ships inline <script> and style attributes.
+# - /courses/ (the catalog, where lessons play H5P): the h5p-standalone player
+#   writes one fixed inline script into its same-origin frame; only that exact
+#   script is allowed, by its hash (tests/security checks it against the file).
+H5P_FRAME_SCRIPT_HASH = "'sha256-8CniZYrnO46q7MvZ3m08Wom1HH/ZhyXmm29kBKTV1rk='"
+CSP_PATH_REPLACEMENTS: list[tuple[str, dict]] = [
+    (
+        "/cms/",
+        {"script-src": [SELF, UNSAFE_INLINE], "style-src": [SELF, UNSAFE_INLINE]},
+    ),
+    ("/courses/", {"script-src": [SELF, NONCE, H5P_FRAME_SCRIPT_HASH]}),
+]
 
 LOGGING = {
     "version": 1,

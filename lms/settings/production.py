@@ -36,3 +36,7 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")
+# allauth's rate limits count per client address: behind the proxy that is the
+# X-Forwarded-For entry it wrote, not the proxy's own address (which would make
+# every user share one limit).
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES

@@ -129,8 +129,11 @@ def test_teacher_answers_the_quiz_and_the_server_completes_the_lesson(
                 "label.h5p-lmsquiz-a"
             ).nth(right).click()
         frame.locator("button.h5p-lmsquiz-button").first.click()
+        # A function, evaluated once: Playwright evals a bare expression on
+        # every poll, which the Content-Security-Policy forbids.
         page.wait_for_function(
-            "document.querySelector('.activity-status').textContent.includes('100')",
+            "() => document.querySelector('.activity-status')"
+            ".textContent.includes('100')",
             timeout=20_000,
         )
         # The player saves resume state with its own jQuery inside the frame:

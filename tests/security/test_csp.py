@@ -1,0 +1,131 @@
+"""Content-Security-Policy (django-csp, people.middleware): one strict policy
+for the site, looser only where third-party code needs it (the Wagtail admin
+under /cms/, the H5P player's frame under /courses/)."""
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.http import HttpResponse
+
+from people.middleware import ContentSecurityPolicyMiddleware
+
+pytestmark = pytest.mark.django_db
+
+STRICT = {
+    "default-src": {"'self'"},
+    "script-src": {"'self'"},
+    "style-src": {"'self'"},
+    "img-src": {"'self'", "data:"},
+    "font-src": {"'self'"},
+    "connect-src": {"'self'"},
+    "media-src": {"'self'"},
+    "frame-src": {"'self'"},
+    "object-src": {"'none'"},
+    "base-uri": {"'self'"},
+    "form-action": {"'self'"},
+    "frame-ancestors": {"'self'"},
+}
+
+
+def policy(response) -> dict[str, set[str]]:
+    directives = {}
+    for part in response["Content-Security-Policy"].split(";"):
+        name, *values = part.split()
+        directives[name] = set(values)
+    return directives
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/accounts/login/", "/verify/", "/accounts/password/reset/"]
+)
+def test_public_pages_get_the_strict_policy(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert policy(response) == STRICT
+
+
+def test_signed_in_pages_get_the_strict_policy(client, teacher, office):
+    client.force_login(teacher)
+    assert policy(client.get("/learn/")) == STRICT
+    client.force_login(office)
+    assert policy(client.get("/office/")) == STRICT
+
+
+def test_wagtail_admin_alone_may_run_inline_script_and_styles(client, trainer):
+    client.force_login(trainer)
+
+    directives = policy(client.get("/cms/"))
+
+    assert directives["script-src"] == {"'self'", "'unsafe-inline'"}
+    assert directives["style-src"] == {"'self'", "'unsafe-inline'"}
+    assert directives["object-src"] == {"'none'"}
+    assert directives["frame-ancestors"] == {"'self'"}
+
+
+def test_catalog_allows_only_the_h5p_players_own_frame_script(client):
+    directives = policy(client.get("/courses/does-not-exist/"))
+
+    assert directives["script-src"] == {"'self'", settings.H5P_FRAME_SCRIPT_HASH}
+    assert "'unsafe-inline'" not in str(directives)
+
+
+def test_h5p_frame_script_hash_matches_the_installed_player():
+    """h5p-standalone writes this one inline script into its frame; an upgrade
+    that changes it must update H5P_FRAME_SCRIPT_HASH (lms/settings/base.py)."""
+    bundle = (
+        Path(settings.BASE_DIR) / "node_modules/h5p-standalone/dist/frame.bundle.js"
+    ).read_text()
+    scripts = re.findall(r"<script>(.*?)<\\\\?/script>", bundle)
+    hashes = {
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+        + "'"
+        for s in scripts
+    }
+
+    assert settings.H5P_FRAME_SCRIPT_HASH in hashes
+
+
+def test_no_template_needs_inline_script_or_style():
+    """What the strict policy would block: inline <script> (other than JSON
+    data), style attributes and <style> elements, inline event handlers.
+    (Certificate PDFs are rendered by xhtml2pdf, not a browser.)"""
+    offending = []
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        if "pdf" in template.parts:
+            continue
+        text = template.read_text()
+        for pattern in (
+            r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>",
+            r"<style\b",
+            r"\sstyle=",
+            r"\son[a-z]+=",
+        ):
+            if re.search(pattern, text):
+                offending.append(f"{template.name}: {pattern}")
+
+    assert offending == []
+
+
+@pytest.mark.parametrize(
+    ("content_type", "has_policy"),
+    [
+        ("text/javascript", False),
+        ("text/css", False),
+        ("text/html; charset=utf-8", True),
+        ("image/svg+xml", True),
+    ],
+)
+def test_scripts_and_stylesheets_carry_no_policy(rf, content_type, has_policy):
+    middleware = ContentSecurityPolicyMiddleware(
+        lambda request: HttpResponse("x", content_type=content_type)
+    )
+
+    response = middleware(rf.get("/static/anything"))
+
+    assert ("Content-Security-Policy" in response) is has_policy
