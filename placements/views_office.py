@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from people import audit
 from reports.tabular import FORMATS, table_response
 
 from . import selectors, services
@@ -30,6 +31,13 @@ def overview(request):
     )
     export = request.GET.get("export")
     if export in FORMATS:
+        audit.record(
+            action="export",
+            request=request,
+            target="跟岗研修",
+            details={"report": "placements", "format": export,
+                     "filters": {k: str(v) for k, v in filters.items() if v}},
+        )  # fmt: skip
         return _export(export, placements)
     query = request.GET.copy()
     query.pop("export", None)

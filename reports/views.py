@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from people import audit
+
 from . import charts, selectors, services
 from .forms import MatrixForm, OverviewForm
 from .models import ExportJob
@@ -184,6 +186,11 @@ def export(request, table):
         built = build_table(table, params, request.user)
     except ValidationError as error:
         return _bad_request(request, " ".join(error.messages))
+    audit.record(
+        action="export", request=request, target=built.title,
+        details={"report": table, "format": fmt, "rows": built.count,
+                 "filters": params},
+    )  # fmt: skip
     if built.count <= _sync_limit():
         return built.response(fmt)
     job, _created = services.export_job_start(

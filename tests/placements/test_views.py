@@ -353,3 +353,14 @@ def test_new_log_form_offers_the_first_day_without_a_log(client, world, placemen
     client.force_login(world.participant)
     page = client.get(url("log_new", placement.pk)).content.decode()
     assert 'value="2020-10-21"' in page
+
+
+def test_export_is_in_the_audit_log(client, world, placement):
+    from people.models import AuditEvent
+
+    client.force_login(world.office)
+    client.get(url("office"), {"round": world.round.pk, "export": "csv"})
+    event = AuditEvent.objects.get(action="export")
+    assert event.actor == world.office
+    assert event.details["report"] == "placements"
+    assert event.details["filters"] == {"round": str(world.round)}

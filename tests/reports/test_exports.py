@@ -161,3 +161,15 @@ def test_large_export_runs_as_a_job_with_progress_and_download(
     assert names[0] == "姓名"
     assert sorted(names[1:]) == sorted(["ꀊꁨꃀꑭ", "阿西莫色", "刘芳"])
     assert "filename*=utf-8''" in download["Content-Disposition"]
+
+
+def test_every_export_is_in_the_audit_log(client, programme):
+    from people.models import AuditEvent
+
+    client.force_login(programme.principal)
+    _export(client, "matrix", "seed=yes", fmt="csv")
+
+    event = AuditEvent.objects.get(action="export")
+    assert event.actor == programme.principal
+    assert (event.details["report"], event.details["format"]) == ("matrix", "csv")
+    assert event.details["rows"] >= 1
