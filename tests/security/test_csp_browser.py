@@ -45,7 +45,13 @@ def demo(settings, tmp_path):
     call_command("seed_demo", stdout=StringIO())
     quiz = LessonPage.objects.get(url_path__endswith="/teacher-ethics/quiz/")
     course = CoursePage.objects.parent_of(quiz).get()
+    from placements.models import Placement
+
+    placements = {p.participant.username: p for p in Placement.objects.all()}
     return {
+        "logging": placements["teacher"].pk,
+        "submitted": placements["t.hx01"].pk,
+        "round": placements["teacher"].round_id,
         "quiz_url": quiz.url,
         "quiz_id": quiz.pk,
         "course_url": course.url,
@@ -133,12 +139,19 @@ def test_main_pages_of_every_role_keep_to_the_content_security_policy(
                           f"/verify/{demo['code']}/", "/accounts/password/reset/"]),
             ("seed", None, ["/learn/", demo["course_url"], "/certificates/", "/me/",
                             "/accounts/2fa/", "/accounts/2fa/totp/activate/"]),
-            ("principal.yiguojue", None, ["/school/", "/school/certificates/"]),
+            ("principal.yiguojue", None, ["/school/", "/school/certificates/",
+                                          "/reports/school/", "/placements/school/"]),
+            ("teacher", None, ["/placements/", f"/placements/{demo['logging']}/",
+                               f"/placements/{demo['logging']}/logs/new/"]),
+            ("mentor", None, ["/placements/mentees/",
+                              f"/placements/{demo['submitted']}/"]),
             ("trainer", None, ["/cms/", "/cms/pages/",
                                f"/cms/pages/{demo['quiz_id']}/edit/"]),
             ("office", DEMO_TOTP_SECRET, ["/office/", "/office/certificates/",
                                           "/office/certificates/bulk/",
                                           "/office/tracks/", "/import/", "/cms/",
+                                          "/office/placements/", "/reports/office/",
+                                          f"/office/placements/rounds/{demo['round']}/",
                                           f"/cms/pages/{demo['course_id']}/edit/"]),
             ("admin", DEMO_TOTP_SECRET, ["/django-admin/",
                                          "/django-admin/people/auditevent/"]),
