@@ -152,7 +152,12 @@ def test_large_export_runs_as_a_job_with_progress_and_download(
     assert page.status_code == 200
     assert "js/job-progress.js" in page.content.decode()
     state = client.get(reverse("reports:export_progress", args=[job.pk])).json()
-    assert state["finished"] and state["done"] and state["percent"] == 100 and state["rows"] == 3
+    assert (
+        state["finished"]
+        and state["done"]
+        and state["percent"] == 100
+        and state["rows"] == 3
+    )
     download = client.get(state["download_url"])
     assert download.status_code == 200
     content = b"".join(download.streaming_content)

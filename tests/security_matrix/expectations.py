@@ -94,7 +94,7 @@ PROJECT = {
     "reports:office": E(get="L 403 403 403 403 200"),
     "reports:transcript": E(get="L 404 404 404 404 200", kw={"user_id": "owner.pk"}),
     "reports:transcript_pdf": E(get="L 404 404 404 404 200", kw={"user_id": "owner.pk"}),
-    "reports:export": E(get="L 405 405 405 405 405", post="L 404 404 404 404 200", kw={"table": "=schools"}, query="track={w.track.pk}", data={"fmt": "=csv"}),
+    "reports:export": E(get="L 405 405 405 405 405", post="L 404 404 404 404 200", kw={"table": "=schools"}, query="track={w.track.pk}", data={"fmt": "=csv"}, changes="office"),
     "reports:export_job": E(get="L 404 404 404 404 200", kw={"pk": "export_job.pk"}),
     "reports:export_progress": E(get="L 404 404 404 404 200", kw={"pk": "export_job.pk"}),
     "reports:export_download": E(get="L 404 404 404 404 404", kw={"pk": "export_job.pk"}),
@@ -284,6 +284,19 @@ THIRD_PARTY = {
     "account_reset_password_from_key_done": E(get="200 200 200 200 200 200"),
     "account_reset_password_from_key": E(get="200 200 200 200 200 200", post="200 200 200 200 200 200", kw={"uidb36": "=zz", "key": "=nokey"}),
     "account_reset_password_done": E(get="200 200 200 200 200 200"),
+    # Two-factor pages (allauth.mfa), for everyone signed in. A session signed
+    # in by the test client has no fresh sign-in, so changes first ask for the
+    # password again (R); office staff already have an authenticator and may
+    # not remove it (R); without codes there is nothing to download (404).
+    "mfa_index": E(get="L 200 200 200 200 200"),
+    "mfa_activate_totp": E(get="L R R R R R"),
+    "mfa_deactivate_totp": E(get="L 404 404 404 404 R"),
+    "mfa_authenticate": E(get="L R R R R R"),
+    # Re-entering a code is for those with an authenticator; others go on.
+    "mfa_reauthenticate": E(get="L R R R R 200"),
+    "mfa_view_recovery_codes": E(get="L 404 404 404 404 404"),
+    "mfa_generate_recovery_codes": E(get="L R R R R R"),
+    "mfa_download_recovery_codes": E(get="L 404 404 404 404 404"),
     "set_language": E(get="R R R R R R", post="R R R R R R"),
     "wagtaildocs_serve": E(get="200 200 200 200 200 200", path="/documents/{w.document.pk}/{w.document.filename}"),
     "wagtaildocs_authenticate_with_password": E(get="404 404 404 404 404 404", kw={"restriction_id": "=999999"}),

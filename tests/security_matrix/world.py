@@ -26,6 +26,7 @@ from placements import services as placement_services
 from placements.attachments import attachment_add
 from placements.models import PlacementRound
 from reports.models import ExportJob
+from tests.conftest import with_totp
 from tests.factories import (
     CertificateFactory,
     CertificateTemplateFactory,
@@ -164,9 +165,12 @@ def build_world() -> SimpleNamespace:
         "principal": _person(Role.PRINCIPAL, school_b),
         "mentor": _person(Role.MENTOR, host),
         "trainer": _person(Role.TRAINER, university),
-        "office": _person(Role.OFFICE, university),
+        # Office staff and administrators must have two-factor authentication.
+        "office": with_totp(_person(Role.OFFICE, university)),
     }
-    admin = UserFactory(is_superuser=True, is_staff=True, username="matrix-admin")
+    admin = with_totp(
+        UserFactory(is_superuser=True, is_staff=True, username="matrix-admin")
+    )
     cohort = CohortFactory()
     cohort.members.add(owner)
     category = CourseCategoryFactory()
