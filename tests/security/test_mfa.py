@@ -106,7 +106,7 @@ def test_setup_page_shows_a_qr_code_and_the_key_in_chinese(client, office_withou
     response = client.get("/office/", follow=True)
 
     html = response.content.decode()
-    assert "激活身份验证器应用" in html
+    assert "启用身份验证器应用" in html
     messages = [m.message for m in response.context["messages"]]
     assert _zh(RequireTwoFactorMiddleware.message) in messages
     secret = response.context["form"].secret
