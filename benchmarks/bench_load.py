@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEACHERS = int(os.environ.get("BENCH_TEACHERS", "200"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "30000"))
+MEDIA_ROOT = ROOT / "media" / "bench-load"
 THINK_SECONDS = (2.0, 10.0)
 REQUEST_TIMEOUT = 30
 P95_TARGET_MS = 500
@@ -64,7 +65,7 @@ def server_environment() -> dict:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "NUM_PROXIES": "0",
-        "MEDIA_ROOT": str(ROOT / "media" / "bench-load"),
+        "MEDIA_ROOT": str(MEDIA_ROOT),
         "LOG_LEVEL": "WARNING",
         "DB_CONN_MAX_AGE": "600",
         "CELERY_BROKER_URL": "",
@@ -76,9 +77,11 @@ def server_environment() -> dict:
 
 
 def create_database_if_missing() -> None:
+    """The database and the media folder (H5P packages and libraries) belong
+    together: without the folder, start both afresh."""
     from pgdb import create_database_if_missing as create
 
-    create(DATABASE_URL)
+    create(DATABASE_URL, drop=not (MEDIA_ROOT / "h5p").exists())
 
 
 def prepare() -> dict:

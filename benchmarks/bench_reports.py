@@ -458,6 +458,14 @@ def measure(client, url, params=None, runs=RUNS):
     return statistics.median(times), max(times), len(queries)
 
 
+def _with_two_factor(user) -> None:
+    """Office staff use the site only with two-factor authentication set up."""
+    from people.mfa import has_totp, totp_set_secret
+
+    if not has_totp(user):
+        totp_set_secret(user=user, secret="BENCHBENCHBENCHBENCHBENCHBENCH22")
+
+
 def main():
     rebuild = os.environ.get("BENCH_REBUILD") == "1"
     reuse = prepare_database(rebuild)
@@ -472,6 +480,9 @@ def main():
     from people.models import User
 
     if reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the code may be newer than the data
         emit("reports_build", 0, "s", reused=True)
     else:
         started = time.perf_counter()
@@ -497,6 +508,7 @@ def main():
          queries=queries, **extra)  # fmt: skip
 
     office = User.objects.get(username="boffice")
+    _with_two_factor(office)
     client.force_login(office)
     p50, worst, queries = measure(client, "/reports/office/", runs=10)
     emit("office_overview_p50_ms", round(p50, 1), "ms",
