@@ -21,7 +21,7 @@ from courses.selectors import enrolled_in_course_of
 from people.models import User
 
 from .common import _get_or_create
-from .progress import lesson_check_completion, lesson_visit
+from .progress import _course_of, lesson_check_completion, lesson_visit
 
 VERB_PREFIX = "http://adlnet.gov/expapi/verbs/"
 ATTEMPT_VERBS = {"answered", "completed", "passed", "failed"}
@@ -164,6 +164,7 @@ def _update_result(user, lesson, block, verb, scaled, success) -> ActivityResult
         ActivityResult, user=user, lesson=lesson, block_id=block.id
     )
     activity = ActivityResult.objects.select_for_update().get(pk=activity.pk)
+    best_before = activity.best_scaled
     if verb == "answered" or (verb in ATTEMPT_VERBS and activity.attempts == 0):
         activity.attempts += 1
     if scaled is not None and (
@@ -181,8 +182,13 @@ def _update_result(user, lesson, block, verb, scaled, success) -> ActivityResult
     if newly_passed:
         activity.passed_at = timezone.now()
     activity.save()
-    if newly_passed:
-        lesson_check_completion(user=user, lesson=lesson)
+    if newly_passed and lesson_check_completion(user=user, lesson=lesson):
+        return activity  # completing the lesson recomputed the course
+    if activity.best_scaled != best_before:
+        # The course's score (shown in reports) follows the best scores.
+        from .completion import course_completion_recompute
+
+        course_completion_recompute(user=user, course=_course_of(lesson))
     return activity
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import (
+    ActivityResult,
     CourseCompletion,
     CoursePage,
     HoursEntry,
@@ -44,6 +45,7 @@ def course_completion_recompute(*, user: User, course: CoursePage) -> CourseComp
         completion.status = CompletionStatus.IN_PROGRESS
     completion.lessons_total = total
     completion.lessons_completed = done
+    completion.score = _course_score(user, lessons)
     if completion.status == DONE and not was_done:
         completion.completed_at = timezone.now()
         _hours_for_course(user, course, completion.completed_at)
@@ -57,6 +59,20 @@ def course_completion_recompute(*, user: User, course: CoursePage) -> CourseComp
         for track in tracks:
             track_completion_recompute(user=user, track=track)
     return completion
+
+
+def _course_score(user, lessons) -> Decimal | None:
+    """The mean of the user's best scores (0-100) in the course's H5P
+    activities, or None while no activity has a score."""
+    best = [
+        row.best_scaled
+        for row in ActivityResult.objects.filter(
+            user=user, lesson__in=lessons, best_scaled__isnull=False
+        ).only("best_scaled")
+    ]
+    if not best:
+        return None
+    return (100 * sum(best, Decimal(0)) / len(best)).quantize(Decimal("0.01"))
 
 
 def _hours_for_course(user, course, when) -> None:

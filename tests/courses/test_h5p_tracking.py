@@ -169,6 +169,18 @@ def test_best_score_and_attempts_are_kept(client, teacher, enrolled):
     assert result.passed
 
 
+def test_the_course_score_follows_the_best_activity_score(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    _post(client, enrolled, _statement(raw=2))  # 40%: not passed yet
+    assert CourseCompletion.objects.get(user=teacher).score == Decimal("40.00")
+    _post(client, enrolled, _statement(raw=4))  # 80%: passes, completes
+    _post(client, enrolled, _statement(raw=3))  # a lower score changes nothing
+
+    completion = CourseCompletion.objects.get(user=teacher)
+    assert (completion.status, completion.score) == ("completed", Decimal("80.00"))
+
+
 def test_statements_about_a_part_of_the_activity_do_not_count(
     client, teacher, enrolled
 ):
