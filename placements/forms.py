@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Programme
@@ -12,8 +13,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
+        # The username tells apart two people of the same name.
         school = getattr(getattr(obj, "profile", None), "school", None)
-        return f"{obj}（{school}）" if school else str(obj)
+        where = f"{school} · {obj.username}" if school else obj.username
+        return f"{obj}（{where}）"
 
 
 class MentorChoiceField(forms.ModelChoiceField):
@@ -33,7 +36,10 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.all()
+        programmes = Programme.objects.all()
+        self.fields["programme"].queryset = programmes
+        if not self.is_bound and len(programmes) == 1:
+            self.initial.setdefault("programme", programmes[0].pk)
 
 
 class PlanForm(forms.Form):
@@ -124,8 +130,9 @@ class LogForm(forms.Form):
     files = MultipleFileField(
         label=_("Photos and lesson plans"),
         required=False,
-        help_text=_("Up to %(n)d files: %(types)s.")
-        % {"n": MAX_PER_LOG, "types": allowed_suffixes()},
+        help_text=format_lazy(
+            _("Up to {n} files: {types}."), n=MAX_PER_LOG, types=allowed_suffixes()
+        ),
     )
 
 
@@ -143,11 +150,15 @@ class ConfirmLogForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
+    # No rating is chosen for the mentor: a careless submit must not say "excellent".
+    rating = forms.ChoiceField(
+        label=_("Rating"), choices=[("", _("Choose a rating"))] + Rating.choices
+    )
     evaluation = forms.CharField(
         label=_("Evaluation"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("At least 20 characters."),
     )
 
 
@@ -166,12 +177,16 @@ class RescheduleForm(forms.Form):
 
 class OfficeFilterForm(forms.Form):
     round = forms.ModelChoiceField(
-        label=_("Round"), queryset=PlacementRound.objects.all(), required=False
+        label=_("Round"),
+        queryset=PlacementRound.objects.all(),
+        required=False,
+        empty_label=_("All rounds"),
     )
     host_school = forms.ModelChoiceField(
         label=_("Host school"),
         queryset=School.objects.filter(kind=School.Kind.HOST).order_by("code"),
         required=False,
+        empty_label=_("All host schools"),
     )
     status = forms.ChoiceField(
         label=_("Status"),

@@ -60,6 +60,7 @@ class PlacementRound(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="placement_round_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
             )
         ]
 
@@ -147,6 +148,7 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="placement_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
             models.UniqueConstraint(
                 fields=["round", "participant"], name="one_placement_per_round"

@@ -35,8 +35,16 @@ def placements_of_participant(user: User) -> QuerySet[Placement]:
 
 
 def placements_of_mentor(user: User) -> QuerySet[Placement]:
+    """The mentor's placements, those waiting for them first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    waiting_first = Case(
+        When(status=Status.SUBMITTED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return _listed(Placement.objects.filter(mentor=user)).order_by(
-        "-starts_on", "participant__name"
+        waiting_first, "-starts_on", "participant__name"
     )
 
 

@@ -120,6 +120,12 @@ def placements_plan(
         .order_by("pk")
     )
     problems = _participant_problems(people, host_school, starts_on, ends_on)
+    problems += [
+        _("%(name)s is already in this round.") % {"name": p.participant}
+        for p in placement_round.placements.filter(
+            participant__in=people
+        ).select_related("participant")
+    ]
     problems += _overlap_problems(people, starts_on, ends_on)
     if problems:
         raise ValidationError(problems)
@@ -410,9 +416,11 @@ def placement_confirm(
     if not placement.logs.filter(confirmed_at__isnull=False).exists():
         raise ValidationError(_("Confirm at least one logged day first."))
     evaluation = evaluation.strip()
-    if len(evaluation) < EVALUATION_MIN_CHARS or not rating:
+    if not rating:
+        raise ValidationError(_("Choose a rating."))
+    if len(evaluation) < EVALUATION_MIN_CHARS:
         raise ValidationError(
-            _("Give a rating and an evaluation of at least %(n)d characters.")
+            _("Write an evaluation of at least %(n)d characters.")
             % {"n": EVALUATION_MIN_CHARS}
         )
     placement.evaluation, placement.rating = evaluation, rating

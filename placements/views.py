@@ -150,6 +150,11 @@ def log_edit(request, pk, log_pk=None):
         log = next((lg for lg in placement.logs.all() if lg.pk == log_pk), None)
         if log is None:
             raise Http404
+    if placement.status not in services.EDITABLE:
+        messages.error(
+            request, _("This placement has been submitted; logs are closed.")
+        )
+        return redirect("placements:detail", pk=placement.pk)
     if request.method != "POST":
         initial = (
             {
@@ -329,7 +334,9 @@ def evaluate(request, pk):
     placement = _placement_or_404(request, pk)
     form = EvaluationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a rating and an evaluation."))
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}：{error}")
         return redirect("placements:detail", pk=pk)
     return _act(
         request,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,7 @@ def overview(request):
             details={"report": "placements", "format": export,
                      "filters": {k: str(v) for k, v in filters.items() if v}},
         )  # fmt: skip
-        return _export(export, placements)
+        return _export(export, placements, filters.get("round"))
     query = request.GET.copy()
     query.pop("export", None)
     return render(
@@ -60,7 +61,7 @@ EXPORT_HEADERS = [
 ]  # fmt: skip
 
 
-def _export(fmt: str, placements):
+def _export(fmt: str, placements, placement_round=None):
     rows = (
         [
             p.round.name,
@@ -84,7 +85,8 @@ def _export(fmt: str, placements):
 
     # Chinese headers, Chinese values: the file goes to the county bureau.
     with translation.override("zh-hans"):
-        return table_response(fmt, EXPORT_HEADERS, list(rows), "跟岗研修")
+        name = f"跟岗研修-{placement_round or '全部'}-{timezone.localdate():%Y%m%d}"
+        return table_response(fmt, EXPORT_HEADERS, list(rows), name)
 
 
 @login_required

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -364,3 +365,53 @@ def test_export_is_in_the_audit_log(client, world, placement):
     assert event.actor == world.office
     assert event.details["report"] == "placements"
     assert event.details["filters"] == {"round": str(world.round)}
+
+
+def test_placing_someone_twice_in_a_round_is_refused_by_name(client, world):
+    plan(world, starts_on=START, ends_on=datetime.date(2020, 10, 20))
+    client.force_login(world.office)
+    response = client.post(
+        url("round", world.round.pk),
+        {"host_school": world.host.pk, "mentor": world.mentor.pk, "focus": "teaching",
+         "starts_on": "2020-10-26", "ends_on": "2020-10-27",
+         "participants": [world.participant.pk]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "ꀊꁨꃀꑭ 已在本批次中" in response.content.decode()
+    assert Placement.objects.count() == 1
+
+
+def test_round_ending_before_it_starts_is_refused_in_words(client, world):
+    client.force_login(world.office)
+    response = client.post(
+        url("round_new"),
+        {"programme": world.programme.pk, "name": "倒过来的批次",
+         "starts_on": "2021-04-23", "ends_on": "2021-04-12"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "结束日期早于开始日期" in response.content.decode()
+    assert not PlacementRound.objects.filter(name="倒过来的批次").exists()
+
+
+def test_log_form_of_a_submitted_placement_sends_the_participant_back(
+    client, world, placement
+):
+    placement = advance(world, placement, "submitted", days=1)
+    client.force_login(world.participant)
+    response = client.get(url("log_new", placement.pk))
+    assert response.status_code == 302
+    assert response.url == url("detail", placement.pk)
+
+
+def test_evaluation_without_a_rating_says_so(client, world, placement):
+    placement = advance(world, placement, "submitted", days=1)
+    client.force_login(world.mentor)
+    client.post(url("confirm_all", placement.pk))
+    response = client.post(
+        url("evaluate", placement.pk),
+        {"rating": "", "evaluation": "态度认真，每天按时听课并主动试讲，进步明显。"},
+        follow=True,
+    )
+    assert "评价等级" in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.status == Status.SUBMITTED
