@@ -156,19 +156,25 @@ def _jpeg(image, side: int, quality: int = 82) -> bytes:
     return out.getvalue()
 
 
+def _lock_open_log(log: PlacementLog, actor) -> None:
+    """Lock the log's placement; only its participant may change the files of
+    an open, unconfirmed log. Raises PermissionDenied or ValidationError."""
+    from .services import EDITABLE
+
+    placement = Placement.objects.select_for_update().get(pk=log.placement_id)
+    if placement.participant_id != actor.pk:
+        raise PermissionDenied
+    if placement.status not in EDITABLE or log.is_confirmed:
+        raise ValidationError(_("This log can no longer change."))
+
+
 @transaction.atomic
 def attachment_add(*, log: PlacementLog, actor, upload) -> LogAttachment:
     """Attach one checked file to the participant's own open, unconfirmed log.
 
     Raises PermissionDenied for anyone else, ValidationError for a closed log,
     too many files or a file `checked_content` refuses."""
-    placement = Placement.objects.select_for_update().get(pk=log.placement_id)
-    if placement.participant_id != actor.pk:
-        raise PermissionDenied
-    from .services import EDITABLE
-
-    if placement.status not in EDITABLE or log.is_confirmed:
-        raise ValidationError(_("This log can no longer change."))
+    _lock_open_log(log, actor)
     if log.attachments.count() >= MAX_PER_LOG:
         raise ValidationError(
             _("A log can have at most %(n)d attachments.") % {"n": MAX_PER_LOG}
@@ -198,14 +204,7 @@ def attachment_add(*, log: PlacementLog, actor, upload) -> LogAttachment:
 def attachment_delete(*, attachment: LogAttachment, actor) -> None:
     """Remove an attachment from the participant's own open, unconfirmed log.
     Raises PermissionDenied or ValidationError."""
-    log = attachment.log
-    placement = Placement.objects.select_for_update().get(pk=log.placement_id)
-    if placement.participant_id != actor.pk:
-        raise PermissionDenied
-    from .services import EDITABLE
-
-    if placement.status not in EDITABLE or log.is_confirmed:
-        raise ValidationError(_("This log can no longer change."))
+    _lock_open_log(attachment.log, actor)
     attachment.delete()
     transaction.on_commit(lambda: _delete_files(attachment))
 

@@ -28,9 +28,18 @@ def _draft_key(pk) -> str:
     return f"placement-report:{pk}"
 
 
-def _refused(request, error: ValidationError) -> None:
+def refused(request, error: ValidationError) -> None:
+    """Each of the error's messages, for the next page."""
     for message in error.messages:
         messages.error(request, message)
+
+
+def _log_or_404(placement: Placement, log_pk: int):
+    """One of the placement's (prefetched) logs."""
+    log = next((lg for lg in placement.logs.all() if lg.pk == log_pk), None)
+    if log is None:
+        raise Http404
+    return log
 
 
 def _placement_or_404(request, pk) -> Placement:
@@ -145,11 +154,7 @@ def log_edit(request, pk, log_pk=None):
     placement = _placement_or_404(request, pk)
     if placement.participant_id != request.user.pk:
         raise PermissionDenied
-    log = None
-    if log_pk is not None:
-        log = next((lg for lg in placement.logs.all() if lg.pk == log_pk), None)
-        if log is None:
-            raise Http404
+    log = _log_or_404(placement, log_pk) if log_pk is not None else None
     if placement.status not in services.EDITABLE:
         messages.error(
             request, _("This placement has been submitted; logs are closed.")
@@ -197,7 +202,7 @@ def _act(request, placement, action, success: str):
     try:
         action()
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, success)
     return redirect("placements:detail", pk=placement.pk)
@@ -207,9 +212,7 @@ def _act(request, placement, action, success: str):
 @require_POST
 def log_delete(request, pk, log_pk):
     placement = _placement_or_404(request, pk)
-    log = next((lg for lg in placement.logs.all() if lg.pk == log_pk), None)
-    if log is None:
-        raise Http404
+    log = _log_or_404(placement, log_pk)
     return _act(
         request,
         placement,
@@ -273,7 +276,7 @@ def submit(request, pk):
             placement=placement, actor=request.user, report=report
         )
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
         # Keep what was written: the form shows it again.
         request.session[_draft_key(pk)] = report[:REPORT_MAX_CHARS]
         return redirect("placements:detail", pk=pk)
@@ -285,10 +288,8 @@ def submit(request, pk):
 @require_POST
 def log_confirm(request, pk, log_pk):
     placement = _placement_or_404(request, pk)
-    log = next((lg for lg in placement.logs.all() if lg.pk == log_pk), None)
+    log = _log_or_404(placement, log_pk)
     form = ConfirmLogForm(request.POST)
-    if log is None:
-        raise Http404
     if not form.is_valid():
         messages.error(request, _("The note is too long."))
         return redirect("placements:detail", pk=pk)

@@ -15,6 +15,7 @@ from reports.tabular import FORMATS, table_response
 from . import selectors, services
 from .forms import OfficeFilterForm, PlanForm, RescheduleForm, RoundForm
 from .models import Placement, PlacementRound
+from .views import refused
 
 VIEW = "placements.view_placement"
 PLAN = "placements.add_placement"
@@ -183,8 +184,7 @@ def reschedule(request, pk):
                 placement=placement, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            refused(request, error)
         else:
             messages.success(request, _("The dates are changed."))
     return redirect("placements:round", pk=placement.round_id)
@@ -198,8 +198,7 @@ def remove(request, pk):
     try:
         services.placement_delete(placement=placement, actor=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refused(request, error)
     else:
         messages.success(
             request,
