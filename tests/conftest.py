@@ -8,9 +8,9 @@ from django.db import connection
 from people.models import Role
 
 from .factories import ProfileFactory, SchoolFactory, UserFactory
+from .helpers import CHROMIUM
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config, items):

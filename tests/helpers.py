@@ -1,8 +1,40 @@
 """Helpers shared by tests in several apps."""
 
+import os
+import subprocess
+import sys
 import threading
 
+from django.conf import settings
 from django.db import connection
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def run_with_production_settings(args, **env) -> subprocess.CompletedProcess:
+    """Run `python <args>` with lms.settings.production and only the
+    environment given here for the settings a deployment must set."""
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DEBUG", "LMS_DEMO", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env={**base, "DJANGO_SETTINGS_MODULE": "lms.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def at_once(event, times):

@@ -20,19 +20,11 @@ from courses.models import (
     LessonPage,
     LessonProgress,
 )
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
 ]
 
 
@@ -110,7 +102,7 @@ def test_teacher_answers_the_quiz_and_the_server_completes_the_lesson(
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         context = browser.new_context(viewport={"width": 360, "height": 740})
         context.add_cookies([cookie])

@@ -1,26 +1,7 @@
-import os
 import secrets
 import string
-import subprocess
-import sys
 
-from django.conf import settings
-
-
-def _run(args, **env):
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "LMS_DEMO", "ALLOWED_HOSTS"}
-    }
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env={**base, "DJANGO_SETTINGS_MODULE": "lms.settings.production", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.helpers import run_with_production_settings
 
 
 def _random_secret_key(length=60):
@@ -29,7 +10,7 @@ def _random_secret_key(length=60):
 
 
 def test_production_settings_pass_the_deployment_checks():
-    result = _run(
+    result = run_with_production_settings(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY=_random_secret_key(),
         ALLOWED_HOSTS="lms.example.org",
@@ -39,7 +20,7 @@ def test_production_settings_pass_the_deployment_checks():
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    result = _run(["-c", "import django; django.setup()"])
+    result = run_with_production_settings(["-c", "import django; django.setup()"])
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -47,7 +28,9 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 
 def test_production_settings_refuse_a_short_secret_key():
-    result = _run(["-c", "import django; django.setup()"], SECRET_KEY="too-short")
+    result = run_with_production_settings(
+        ["-c", "import django; django.setup()"], SECRET_KEY="too-short"
+    )
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -59,7 +42,7 @@ def test_production_settings_are_not_in_debug_or_demo_mode():
         "print(s.DEBUG, s.DEMO_MODE, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
     )
 
-    result = _run(["-c", code], SECRET_KEY=_random_secret_key())
+    result = run_with_production_settings(["-c", code], SECRET_KEY=_random_secret_key())
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False", "True", "True"]

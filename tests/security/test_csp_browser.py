@@ -14,20 +14,13 @@ from courses.h5p.quiz_package import DEMO_QUIZZES
 from courses.models import CoursePage, LessonPage
 from people.demo import DEMO_PASSWORD
 from people.mfa import DEMO_TOTP_SECRET, totp_code
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Collects violations in every document the init script reaches; console
 # messages catch the rest (e.g. the H5P player's written frame).
 WATCH = """
@@ -132,7 +125,7 @@ def test_main_pages_of_every_role_keep_to_the_content_security_policy(
     # Playwright's sync API runs an event loop: no database access inside it.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         visits = [
             (None, None, ["/", "/accounts/login/", "/courses/", "/verify/",
@@ -181,7 +174,7 @@ def test_the_watch_does_see_a_violation(live_server, db):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         visitor = Visitor(browser, live_server.url)
         visitor.open("/accounts/login/")

@@ -2,33 +2,17 @@
 the Content-Security-Policy and secure cookies."""
 
 import json
-import os
 import secrets
-import subprocess
-import sys
 
-from django.conf import settings
+from tests.helpers import run_with_production_settings
 
 
 def _run(args, **env):
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "LMS_DEMO", "ALLOWED_HOSTS"}
-    }
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env={
-            **base,
-            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
-            "SECRET_KEY": secrets.token_urlsafe(60),
-            "ALLOWED_HOSTS": "lms.example.org",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return run_with_production_settings(
+        args,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="lms.example.org",
+        **env,
     )
 
 
