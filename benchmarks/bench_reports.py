@@ -33,7 +33,7 @@ DATABASE_URL = os.environ.get(
 EXPORT_ROOT = tempfile.mkdtemp(prefix="lms-bench-reports-")
 os.environ.update(
     DATABASE_URL=DATABASE_URL,
-    REPORTS_EXPORT_ROOT=EXPORT_ROOT,
+    PRIVATE_MEDIA_ROOT=EXPORT_ROOT,
     DB_CONN_MAX_AGE="600",
     CELERY_BROKER_URL="",  # the export is timed in this process
 )

@@ -6,8 +6,11 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+from core.storage import private_storage
 
 USER = settings.AUTH_USER_MODEL
 
@@ -20,6 +23,17 @@ PLACEHOLDERS = (
     "serial",
     "programme",
 )
+
+
+def certificate_pdf_path(instance, filename: str) -> str:
+    # Serials are sequential, so the stored name must not be one: a keyed hash
+    # of the serial (the same on every render, so a re-render replaces it).
+    digest = salted_hmac("certificate-pdf", instance.serial).hexdigest()[:32]
+    return f"certificates/{digest}.pdf"
+
+
+def batch_archive_path(instance, filename: str) -> str:
+    return f"certificates/batches/{secrets.token_hex(16)}.zip"
 
 
 def _optional_image(verbose_name):
@@ -147,7 +161,9 @@ class Certificate(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to=certificate_pdf_path, storage=private_storage, blank=True
+    )
     pdf_sha256 = models.CharField(
         _("PDF checksum (SHA-256)"), max_length=64, blank=True
     )
@@ -232,7 +248,9 @@ class IssuanceBatch(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.RUNNING
     )
-    archive = models.FileField(upload_to="certificates/batches/", blank=True)
+    archive = models.FileField(
+        upload_to=batch_archive_path, storage=private_storage, blank=True
+    )
 
     class Meta:
         verbose_name = _("issuance batch")

@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.serving import field_file_response
 from people.selectors import schools_visible_to
 
 from . import selectors, services
@@ -44,16 +45,8 @@ def _filters(form) -> dict:
     return {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v}
 
 
-def _serve(file, filename: str, content_type: str) -> FileResponse:
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _serve(file, filename: str, content_type: str):
+    return field_file_response(file, filename=filename, content_type=content_type)
 
 
 # Holders and principals

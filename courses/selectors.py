@@ -388,3 +388,36 @@ def group_enrol_preview(*, track, users) -> dict:
         "already": len(already),
         "misfits": [u for u in new if not fits(u)],
     }
+
+
+def can_read_document(user, document) -> bool:
+    """Whether `user` may download a Wagtail document (lesson handouts,
+    videos, captions). Those who manage documents always may; anyone else only
+    through a live page that uses it: one in the course catalog for those
+    actively enrolled in that course, a page outside it (the site's public
+    pages) for everyone. A document no live page uses is the editors' alone."""
+    from wagtail.documents.permissions import permission_policy
+    from wagtail.models import Page, ReferenceIndex
+
+    if user.is_authenticated and permission_policy.user_has_any_permission(
+        user, ["add", "change", "choose"]
+    ):
+        return True
+    page_ids = {
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(document)
+        .filter(base_content_type__app_label="wagtailcore")
+        .values_list("object_id", flat=True)
+        if object_id.isdigit()
+    }
+    for page in Page.objects.live().filter(pk__in=page_ids):
+        course = CoursePage.objects.ancestor_of(page, inclusive=True).first()
+        if course is None:
+            return True
+        if user.is_authenticated and (
+            Enrolment.objects.filter(
+                user=user, course=course, status=Enrolment.Status.ACTIVE
+            ).exists()
+        ):
+            return True
+    return False

@@ -1,3 +1,5 @@
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,7 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from cms.snippets import SnippetViewSet
 
-from . import admin_views
+from . import admin_views, selectors
 from .h5p.admin import H5PPackageViewSet
 from .models import CourseCategory, Programme, Track
 
@@ -71,3 +73,15 @@ def register_reflection_menu_item():
         icon_name="edit",
         order=250,
     )
+
+
+@hooks.register("before_serve_document")
+def check_document_access(document, request):
+    """Documents sit in the private storage; Wagtail's serve view hands one
+    out only when courses.selectors.can_read_document allows it. Strangers get
+    the same 404 as for a document that does not exist."""
+    if selectors.can_read_document(request.user, document):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404

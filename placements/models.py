@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.storage import private_storage
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -224,9 +226,13 @@ class LogAttachment(models.Model):
     log = models.ForeignKey(
         PlacementLog, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    file = models.FileField(
+        upload_to=_attachment_path, storage=private_storage, max_length=200
+    )
     # A small JPEG for photos, so a log page stays light on slow links.
-    thumbnail = models.FileField(upload_to=_thumbnail_path, max_length=200, blank=True)
+    thumbnail = models.FileField(
+        upload_to=_thumbnail_path, storage=private_storage, max_length=200, blank=True
+    )
     token = models.CharField(max_length=32, unique=True)
     suffix = models.CharField(max_length=8)
     original_name = models.CharField(_("file name"), max_length=200)

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.serving import field_file_response
 from people.selectors import schools_visible_to
 
 from . import attachments, selectors, services
@@ -246,19 +247,13 @@ def attachment_download(request, pk, thumbnail=False):
     if attachment is None or (thumbnail and not attachment.thumbnail):
         raise Http404
     file = attachment.thumbnail if thumbnail else attachment.file
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
+    return field_file_response(
+        file,
         as_attachment=not attachment.is_image,
         filename=attachment.original_name,
         content_type="image/jpeg" if thumbnail else attachment.content_type,
+        cache_control="private, max-age=3600",
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -21,14 +21,13 @@ from django.utils import timezone
 from people.models import User
 
 from .models import ExportJob
-from .storage import export_storage
+from .storage import TEMP_DIR, export_name, export_storage
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # A running job whose progress has not moved for this long lost its worker.
 STALE_AFTER = datetime.timedelta(minutes=10)
 KEEP_FILES_FOR = datetime.timedelta(days=7)
-TEMP_DIR = "tmp"
 
 
 def fingerprint(*, user: User, table: str, fmt: str, params: dict) -> str:
@@ -135,7 +134,7 @@ def _finish(job_id: int, temporary: str, written: int) -> ExportJob:
         if job.status == ExportJob.Status.DONE:  # another worker was first
             _remove(temporary)
             return job
-        name = f"{job.pk}-{job.token}.{job.fmt}"
+        name = export_name(job)
         # The same name every time: a retry after a crash between the rename
         # and the commit overwrites the file rather than adding a second one.
         os.replace(temporary, storage.path(name))

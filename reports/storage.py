@@ -1,45 +1,18 @@
-"""Where export files live. They hold personal data, so they are kept outside
-MEDIA_ROOT (which a web server may serve as it is) and handed out only by the
-permission-checked download view."""
+"""Where export files live: the private storage, under exports/. They hold
+personal data, so no URL serves them by path; the permission-checked download
+view hands them out (core.serving)."""
 
-import os
-from pathlib import Path
+from core.storage import private_storage
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-
-
-def export_root() -> Path:
-    """settings.REPORTS_EXPORT_ROOT, or a folder beside MEDIA_ROOT."""
-    configured = getattr(settings, "REPORTS_EXPORT_ROOT", "")
-    if configured:
-        return Path(configured)
-    media = Path(settings.MEDIA_ROOT)
-    return media.with_name(f"{media.name}-exports")
+# Names of finished exports and the folder of half-written ones.
+PREFIX = "exports"
+TEMP_DIR = f"{PREFIX}/tmp"
 
 
-class ExportStorage(FileSystemStorage):
-    """A file system storage whose folder follows the settings at each use
-    (tests point it at a temporary folder), with no public URL."""
-
-    @property
-    def base_location(self):
-        return str(export_root())
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Export files have no public URL; use the download view.")
+def export_storage():
+    """The private storage (a callable: ExportJob.file's storage)."""
+    return private_storage()
 
 
-_storage = ExportStorage()
-
-
-def export_storage() -> ExportStorage:
-    return _storage
+def export_name(job) -> str:
+    return f"{PREFIX}/{job.pk}-{job.token}.{job.fmt}"

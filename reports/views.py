@@ -6,12 +6,13 @@ not exist."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.serving import field_file_response
 from people import audit
 
 from . import charts, selectors, services
@@ -242,13 +243,8 @@ def export_download(request, pk):
     job = _own_job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return field_file_response(
+        job.file,
         filename=job.filename,
         content_type=(
             "text/csv; charset=utf-8"
@@ -256,5 +252,3 @@ def export_download(request, pk):
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         ),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -3,6 +3,7 @@ file) and an edit form that can replace the file. Every write goes through
 courses.h5p.services, so files are validated before anything is stored and
 removed only after the deleting transaction commits."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -42,7 +43,9 @@ class H5PPackageForm(WagtailAdminModelForm):
         self.fields["title"].help_text = _(
             "Leave empty to use the title inside the package."
         )
-        self.fields["file"].widget.attrs["accept"] = ".h5p"
+        # A plain file input: the stored file is private and has no URL to
+        # link to (Django's ClearableFileInput would ask for one).
+        self.fields["file"].widget = forms.FileInput(attrs={"accept": ".h5p"})
         self.fields["file"].help_text = _(
             "An .h5p file exported from H5P, with its libraries."
         )

@@ -1,9 +1,11 @@
-"""Where unpacked H5P packages live on disk. The player and the view that
-serves the files rely on this layout:
+"""Where unpacked H5P packages live on disk, in the private storage (uploaded
+code is never served by its path; the permission-checked view in
+courses.views_h5p hands each file out). The player and that view rely on this
+layout:
 
-    MEDIA_ROOT/h5p/libraries/<machineName>-<major>.<minor>/   one per library
+    PRIVATE_MEDIA_ROOT/h5p/libraries/<machineName>-<major>.<minor>/   one per library
         version, shared by every package that uses it (library.json, js, css…)
-    MEDIA_ROOT/h5p/content/<package pk>/                     one per package
+    PRIVATE_MEDIA_ROOT/h5p/content/<package pk>/                     one per package
         h5p.json and content/ (content.json and the media)
 
 Trees are written to a temporary folder beside their target (named
@@ -23,8 +25,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from core.storage import private_root, private_storage
 
 from . import validation
 from .validation import LibraryMeta, LibraryRef, PackageInfo
@@ -33,11 +36,11 @@ CHUNK_BYTES = 64 * 1024
 
 
 def h5p_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "h5p"
+    return private_root() / "h5p"
 
 
 def libraries_root() -> Path:
-    """MEDIA_ROOT/h5p/libraries: the folder h5p-standalone's librariesPath
+    """PRIVATE_MEDIA_ROOT/h5p/libraries: the folder h5p-standalone's librariesPath
     points at."""
     return h5p_root() / "libraries"
 
@@ -50,7 +53,7 @@ def library_dir(folder_name: str) -> Path:
 
 
 def content_root(package) -> Path:
-    """MEDIA_ROOT/h5p/content/<pk>/ holding h5p.json and content/: the folder
+    """PRIVATE_MEDIA_ROOT/h5p/content/<pk>/ holding h5p.json and content/: the folder
     h5p-standalone's h5pJsonPath/contentJsonPath point at. Takes a package or
     its pk. Only complete once the package's status is ready."""
     pk = getattr(package, "pk", package)
@@ -225,11 +228,9 @@ def stage_package(
 
 
 def remove_uploaded_file(file_name: str) -> None:
-    """Delete an uploaded .h5p file from the default storage."""
-    from django.core.files.storage import default_storage
-
+    """Delete an uploaded .h5p file from the private storage."""
     if file_name:
-        default_storage.delete(file_name)
+        private_storage().delete(file_name)
 
 
 def remove_package_files(package_pk: int, file_name: str = "") -> None:

@@ -2,16 +2,25 @@
 by trainers and unpacked by courses.h5p; libraries are stored once per
 machineName and version and shared; each package's content is its own."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import private_storage
+
 USER = settings.AUTH_USER_MODEL
+
+
+def h5p_package_path(instance, filename: str) -> str:
+    # Uploaded code: a random name in the private storage, never the upload's.
+    return f"h5p/packages/{secrets.token_hex(16)}.h5p"
 
 
 class H5PLibrary(models.Model):
     """One version of an H5P library, unpacked to
-    MEDIA_ROOT/h5p/libraries/<machine_name>-<major>.<minor>/."""
+    PRIVATE_MEDIA_ROOT/h5p/libraries/<machine_name>-<major>.<minor>/."""
 
     machine_name = models.CharField(_("machine name"), max_length=127)
     major_version = models.PositiveSmallIntegerField(_("major version"))
@@ -48,7 +57,9 @@ class H5PPackage(models.Model):
         FAILED = "failed", _("failed")
 
     title = models.CharField(_("title"), max_length=255)
-    file = models.FileField(_("H5P file"), upload_to="h5p/packages/")
+    file = models.FileField(
+        _("H5P file"), upload_to=h5p_package_path, storage=private_storage
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROCESSING
     )

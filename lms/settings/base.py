@@ -28,6 +28,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "core",
     "people.apps.PeopleConfig",
     "cms",
     "courses",
@@ -206,10 +207,20 @@ STATICFILES_DIRS = [
     # The H5P player comes from npm (package.json), served as our own static files.
     ("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
 ]
+# Public media: only what anyone may see (site images). Everything about a
+# person, lesson documents and all H5P packages and content go to the private
+# storage below, which no URL serves by path (core.storage, core.serving).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+# Set (e.g. "/_private/") where a reverse proxy sends private files: views then
+# answer `X-Accel-Redirect: <prefix><name>` and nginx's internal location for
+# the prefix reads PRIVATE_MEDIA_ROOT. Empty: Django streams the file.
+PRIVATE_FILES_ACCEL_PREFIX = os.environ.get("PRIVATE_FILES_ACCEL_PREFIX", "")
+PRIVATE_STORAGE = {"BACKEND": "core.storage.PrivateStorage"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
@@ -264,9 +275,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
     },
 }
-# Report exports hold personal data: kept outside MEDIA_ROOT (default: a
-# folder beside it) and handed out only by the permission-checked view.
-REPORTS_EXPORT_ROOT = os.environ.get("REPORTS_EXPORT_ROOT", "")
 
 WAGTAIL_SITE_NAME = _("Hongxi Teacher Training")
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -276,6 +284,10 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Lesson documents (and videos) live in the private storage and are served
+# only by Wagtail's view, after courses.wagtail_hooks checks who is asking.
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.PrivateDocument"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024

@@ -14,6 +14,13 @@ if len(SECRET_KEY) < 50:
         "SECRET_KEY must be set in the environment (at least 50 random characters)."
     )
 
+# nginx sends private files from its internal location (deploy/nginx); the
+# views only decide who may have them.
+PRIVATE_FILES_ACCEL_PREFIX = os.environ.get("PRIVATE_FILES_ACCEL_PREFIX", "/_private/")
+if PRIVATE_FILES_ACCEL_PREFIX:
+    # Wagtail's document view hands files to nginx the same way.
+    SENDFILE_BACKEND = "core.serving"
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Trusted reverse proxies in front of the app (X-Forwarded-For), e.g. 1 for nginx;
 # the public verification page's rate limit counts per client address.

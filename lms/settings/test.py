@@ -13,11 +13,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
 # Uploads made by tests (H5P packages, seeded demo files) never land in media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lms-test-media-"))
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lms-test-private-"))
 # Tasks run in-process in tests, even where CI provides a broker; the tests that
 # need a real worker (marked `redis`) switch this off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -34,9 +34,12 @@ complete_course = courses_fixtures.complete_course
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
+def private_files(settings, tmp_path) -> Path:
+    """Where this test's certificate PDFs and batch zips go: the private
+    storage (public media gets its own empty folder)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)

@@ -305,7 +305,7 @@ def test_batch_finish_if_done_archives_once(
 
 
 def test_archiving_a_batch_again_keeps_its_zip(
-    group, course, office, template, django_capture_on_commit_callbacks, media_root
+    group, course, office, template, django_capture_on_commit_callbacks, private_files
 ):
     with django_capture_on_commit_callbacks(execute=True):
         batch = batch_start(template=template, created_by=office, course=course)
@@ -314,7 +314,7 @@ def test_archiving_a_batch_again_keeps_its_zip(
     again = batch_archive(batch.pk)
 
     assert again.archive.name == name
-    assert [p.name for p in (media_root / "certificates/batches").iterdir()] == [
+    assert [p.name for p in (private_files / "certificates/batches").iterdir()] == [
         name.rsplit("/", 1)[-1]
     ]
 

@@ -105,7 +105,7 @@ def test_certificate_left_pending_by_a_broker_outage_is_resumed(
     office,
     template,
     course,
-    media_root,
+    private_files,
     django_capture_on_commit_callbacks,
 ):
     with broker_unreachable():
@@ -121,7 +121,7 @@ def test_certificate_left_pending_by_a_broker_outage_is_resumed(
     assert resumed == 1
     certificate.refresh_from_db()
     assert certificate.status == "issued"
-    assert stored_pdfs(media_root) == [media_root / certificate.pdf.name]
+    assert stored_pdfs(private_files) == [private_files / certificate.pdf.name]
 
 
 def test_batch_start_answers_while_the_broker_is_down_and_is_resumed_later(
@@ -204,7 +204,7 @@ def test_resume_pending_leaves_recent_issued_and_revoked_certificates_alone(
 
 
 def test_redelivered_render_after_a_crash_before_saving_leaves_one_issued_file(
-    completed, office, template, course, media_root, monkeypatch
+    completed, office, template, course, private_files, monkeypatch
 ):
     """The worker died after writing the PDF but before the row was saved; the
     broker delivers the task again (acks_late) and the second run finishes."""
@@ -231,14 +231,14 @@ def test_redelivered_render_after_a_crash_before_saving_leaves_one_issued_file(
     assert crashes == [certificate.pk]
     stored = Certificate.objects.get()
     assert stored.status == "issued"
-    assert stored_pdfs(media_root) == [media_root / stored.pdf.name]
-    data = (media_root / stored.pdf.name).read_bytes()
+    assert stored_pdfs(private_files) == [private_files / stored.pdf.name]
+    data = (private_files / stored.pdf.name).read_bytes()
     assert data == fake_pdf_bytes(stored)
     assert stored.pdf_sha256 == sha256(data)
 
 
 def test_render_task_delivered_twice_renders_once(
-    completed, office, template, course, fake_pdf, media_root
+    completed, office, template, course, fake_pdf, private_files
 ):
     from certificates.tasks import render_certificate
 
@@ -251,13 +251,13 @@ def test_render_task_delivered_twice_renders_once(
 
     assert fake_pdf.rendered == [certificate.pk]
     assert Certificate.objects.get().status == "issued"
-    assert len(stored_pdfs(media_root)) == 1
+    assert len(stored_pdfs(private_files)) == 1
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_renders_racing_on_two_workers_leave_one_file(
-    completed, office, template, course, media_root, fake_pdf
+    completed, office, template, course, private_files, fake_pdf
 ):
     fake_pdf.fail = RuntimeError("not now")  # keep the eager render on commit out
     certificate = certificate_issue(
@@ -285,8 +285,8 @@ def test_renders_racing_on_two_workers_leave_one_file(
     assert errors == []
     stored = Certificate.objects.get()
     assert stored.status == "issued"
-    assert stored_pdfs(media_root) == [media_root / stored.pdf.name]
-    assert stored.pdf_sha256 == sha256((media_root / stored.pdf.name).read_bytes())
+    assert stored_pdfs(private_files) == [private_files / stored.pdf.name]
+    assert stored.pdf_sha256 == sha256((private_files / stored.pdf.name).read_bytes())
 
 
 # A real worker on Redis ------------------------------------------------------

@@ -235,7 +235,10 @@ def test_certificate_issue_renders_the_pdf_after_commit(
 
     certificate.refresh_from_db()
     assert certificate.status == "issued"
-    assert certificate.pdf.name == f"certificates/{certificate.serial}.pdf"
+    # Serials are sequential: the stored name is a keyed hash, not the serial.
+    assert certificate.pdf.name.startswith("certificates/")
+    assert certificate.serial not in certificate.pdf.name
+    assert certificate.pdf.read().startswith(b"%PDF")
 
 
 # Idempotency -----------------------------------------------------------------
@@ -398,7 +401,7 @@ def pending(teacher, office, template, course, complete_course):
 
 
 def test_render_turns_pending_into_issued_with_the_checksum_of_the_stored_file(
-    pending, media_root
+    pending, private_files
 ):
     certificate = certificate_render(certificate_id=pending.pk)
 
@@ -408,20 +411,20 @@ def test_render_turns_pending_into_issued_with_the_checksum_of_the_stored_file(
         data = pdf.read()
     assert data == fake_pdf_bytes(certificate)
     assert certificate.pdf_sha256 == sha256(data)
-    assert stored_pdfs(media_root) == [media_root / certificate.pdf.name]
+    assert stored_pdfs(private_files) == [private_files / certificate.pdf.name]
 
 
-def test_rendering_again_changes_nothing(pending, media_root, fake_pdf):
+def test_rendering_again_changes_nothing(pending, private_files, fake_pdf):
     first = certificate_render(certificate_id=pending.pk)
 
     second = certificate_render(certificate_id=pending.pk)
 
     assert (second.pdf.name, second.pdf_sha256) == (first.pdf.name, first.pdf_sha256)
     assert fake_pdf.rendered == [pending.pk]  # rendered once
-    assert len(stored_pdfs(media_root)) == 1
+    assert len(stored_pdfs(private_files)) == 1
 
 
-def test_revoked_certificate_is_not_rendered(pending, office, media_root, fake_pdf):
+def test_revoked_certificate_is_not_rendered(pending, office, private_files, fake_pdf):
     certificate_revoke(certificate=pending, revoked_by=office, reason="重复报名")
 
     certificate = certificate_render(certificate_id=pending.pk)
@@ -429,11 +432,11 @@ def test_revoked_certificate_is_not_rendered(pending, office, media_root, fake_p
     certificate.refresh_from_db()
     assert (certificate.status, certificate.pdf.name) == ("revoked", "")
     assert fake_pdf.rendered == []
-    assert stored_pdfs(media_root) == []
+    assert stored_pdfs(private_files) == []
 
 
 def test_renderer_failure_leaves_the_certificate_pending_without_a_file(
-    pending, media_root, fake_pdf
+    pending, private_files, fake_pdf
 ):
     fake_pdf.fail = RuntimeError("font missing")
 
@@ -442,7 +445,7 @@ def test_renderer_failure_leaves_the_certificate_pending_without_a_file(
 
     pending.refresh_from_db()
     assert (pending.status, pending.pdf.name, pending.pdf_sha256) == ("pending", "", "")
-    assert stored_pdfs(media_root) == []
+    assert stored_pdfs(private_files) == []
 
 
 def test_renderer_failure_after_commit_does_not_undo_the_issue(

@@ -47,7 +47,9 @@ CONTENT = {"question": "留守儿童心理辅导的第一步是什么？"}
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    """H5P files are private: the test's folder is the private storage."""
+    settings.MEDIA_ROOT = tmp_path / "public-media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     return tmp_path
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 SOURCE_DIRS = [
+    "core",
     "lms",
     "people",
     "courses",

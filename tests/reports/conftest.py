@@ -38,8 +38,9 @@ _numbers = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def export_root(settings, tmp_path):
-    settings.REPORTS_EXPORT_ROOT = str(tmp_path / "exports")
-    return tmp_path / "exports"
+    """The private storage of this test, where exports go (under exports/)."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
 
 
 def make_person(school, *, role=Role.TEACHER, name=None, **profile):

@@ -148,14 +148,14 @@ def test_worker_killed_mid_write_leaves_no_file_and_the_retry_writes_one(
     job.refresh_from_db()
     assert job.status != "done" and not job.file
     left = _files(export_root)
-    assert all(name.startswith("tmp/") and name.endswith(".part") for name in left)
+    assert all(n.startswith("exports/tmp/") and n.endswith(".part") for n in left)
     assert len(left) == 1  # the killed worker's temporary file, nothing else
 
     export_job_run(job_id=job.pk)  # the redelivered task
 
     job.refresh_from_db()
     assert job.status == "done"
-    assert [n for n in _files(export_root) if not n.startswith("tmp/")] == [
+    assert [n for n in _files(export_root) if not n.startswith("exports/tmp/")] == [
         job.file.name
     ]
     with job.file.open("rb") as stored:
@@ -200,7 +200,7 @@ def test_a_second_writer_finishing_late_drops_its_copy(programme, export_root):
     export_job_run(job_id=job.pk)
     job.refresh_from_db()
     before = (export_root / job.file.name).read_bytes()
-    late = export_storage().path("tmp/late.part")
+    late = export_storage().path("exports/tmp/late.part")
     os.makedirs(os.path.dirname(late), exist_ok=True)
     with open(late, "wb") as handle:
         handle.write(b"a late copy")
@@ -252,7 +252,7 @@ def test_resume_removes_old_exports_and_stale_temporary_files(programme, export_
     ExportJob.objects.filter(pk=job.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=8)
     )
-    stale = export_root / "tmp" / "9-old.part"
+    stale = export_root / "exports" / "tmp" / "9-old.part"
     stale.write_bytes(b"half")
     old = time.time() - 3600
     os.utime(stale, (old, old))

@@ -97,7 +97,7 @@ PROJECT = {
     "reports:export": E(get="L 405 405 405 405 405", post="L 404 404 404 404 200", kw={"table": "=schools"}, query="track={w.track.pk}", data={"fmt": "=csv"}, changes="office"),
     "reports:export_job": E(get="L 404 404 404 404 200", kw={"pk": "export_job.pk"}),
     "reports:export_progress": E(get="L 404 404 404 404 200", kw={"pk": "export_job.pk"}),
-    "reports:export_download": E(get="L 404 404 404 404 404", kw={"pk": "export_job.pk"}),
+    "reports:export_download": E(get="L 404 404 404 404 200", kw={"pk": "export_job.pk"}),
     # The user admin: its forms and edit view are the project's (people/admin_views.py).
     "wagtailusers_users:index": E(get="L 403 403 403 H 200"),
     "wagtailusers_users:index_results": E(get="L 403 403 403 H 200"),
@@ -298,7 +298,9 @@ THIRD_PARTY = {
     "mfa_generate_recovery_codes": E(get="L R R R R R"),
     "mfa_download_recovery_codes": E(get="L 404 404 404 404 404"),
     "set_language": E(get="R R R R R R", post="R R R R R R"),
-    "wagtaildocs_serve": E(get="200 200 200 200 200 200", path="/documents/{w.document.pk}/{w.document.filename}"),
+    # A lesson's handout: the course's learners (the matrix's teacher is
+    # enrolled) and those who manage documents.
+    "wagtaildocs_serve": E(get="L 200 404 404 200 200", path="/documents/{w.document.pk}/{w.document.filename}"),
     "wagtaildocs_authenticate_with_password": E(get="404 404 404 404 404 404", kw={"restriction_id": "=999999"}),
     "wagtailcore_authenticate_with_password": E(get="404 404 404 404 404 404", kw={"page_view_restriction_id": "=999999", "page_id": "home.pk"}),
     "wagtailcore_login": E(get="200 200 200 200 200 200"),

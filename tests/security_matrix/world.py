@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from wagtail.documents.models import Document
+from wagtail.documents import get_document_model
 
 from certificates.models import AuditEntry, IssuanceBatch
 from cms.models import ContentPage, HomePage
@@ -26,6 +26,7 @@ from placements import services as placement_services
 from placements.attachments import attachment_add
 from placements.models import PlacementRound
 from reports.models import ExportJob
+from reports.storage import export_name
 from tests.conftest import with_totp
 from tests.factories import (
     CertificateFactory,
@@ -55,7 +56,7 @@ def _person(role, school, **user_fields):
     return user
 
 
-def _pages(h5p_package, category):
+def _pages(h5p_package, category, document):
     home = HomePage.objects.get(depth=2)
     content = home.add_child(instance=ContentPage(title="项目简介", slug="about"))
     catalog = home.add_child(instance=CourseIndexPage(title="课程目录", slug="courses"))
@@ -70,7 +71,10 @@ def _pages(h5p_package, category):
         instance=LessonPage(
             title="第一课",
             slug="one",
-            body=[{"type": "paragraph", "value": "<p>正文</p>"}],
+            body=[
+                {"type": "paragraph", "value": "<p>正文</p>"},
+                {"type": "document", "value": {"document": document.pk}},
+            ],
         )
     )
     reflection = course.add_child(
@@ -176,7 +180,11 @@ def build_world() -> SimpleNamespace:
     category = CourseCategoryFactory()
     package = _h5p_package()
     assert package.is_ready, package.error if hasattr(package, "error") else package
-    pages = _pages(package, category)
+    # A handout in the first lesson: private to the course's learners.
+    document = get_document_model().objects.create(
+        title="研修手册", file=ContentFile(b"handbook", name="handbook.txt")
+    )
+    pages = _pages(package, category, document)
     track = TrackFactory()
     TrackCourseFactory(track=track, course=pages.course)
     for learner in (owner, people["teacher"]):
@@ -203,9 +211,11 @@ def build_world() -> SimpleNamespace:
         requested_by=people["office"], table="schools", fmt="csv",
         params={"track": track.pk}, fingerprint="matrix", title="矩阵导出",
     )  # fmt: skip
-    document = Document.objects.create(
-        title="研修手册", file=ContentFile(b"handbook", name="handbook.txt")
+    export_job.file.save(
+        export_name(export_job), ContentFile("学校\r\n甲校\r\n".encode("utf-8-sig"))
     )
+    ExportJob.objects.filter(pk=export_job.pk).update(status=ExportJob.Status.DONE)
+    export_job.refresh_from_db()
     return SimpleNamespace(
         school_a=school_a, school_b=school_b, host=host, university=university,
         pairing=pairing, owner=owner, admin=admin, cohort=cohort,
