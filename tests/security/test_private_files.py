@@ -171,3 +171,46 @@ def test_streamed_download_sends_the_bytes_to_the_holder(world):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert response["Content-Disposition"].startswith("attachment")
     assert f"{OWNER_SERIAL}.pdf" in response["Content-Disposition"]
+
+
+def _document(name: str):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    return get_document_model().objects.create(
+        title=name, file=ContentFile(b"text", name=f"{name}.txt")
+    )
+
+
+def _document_url(document) -> str:
+    return f"/documents/{document.pk}/{document.filename}"
+
+
+def test_a_document_on_a_public_page_is_public_and_one_used_nowhere_is_not(world):
+    from cms.models import ContentPage
+
+    public, unused = _document("public"), _document("unused")
+    link = f'<p><a linktype="document" id="{public.pk}">项目简介</a></p>'
+    world.content.body = [{"type": "paragraph", "value": link}]
+    world.content.save_revision().publish()
+    teacher = Client()
+    teacher.force_login(world.people["teacher"])
+    trainer = Client()
+    trainer.force_login(world.people["trainer"])
+
+    assert ContentPage.objects.get(pk=world.content.pk).live
+    assert Client().get(_document_url(public)).status_code == 200
+    assert teacher.get(_document_url(unused)).status_code == 404
+    assert Client().get(_document_url(unused)).status_code == 302  # sign in
+    assert trainer.get(_document_url(unused)).status_code == 200
+
+
+def test_a_lesson_document_is_closed_once_the_lesson_is_unpublished(world):
+    teacher = Client()
+    teacher.force_login(world.people["teacher"])
+    url = _document_url(world.document)
+    assert teacher.get(url).status_code == 200
+
+    world.lesson.unpublish()
+
+    assert teacher.get(url).status_code == 404
