@@ -346,12 +346,10 @@ CONTENT_SECURITY_POLICY = {
 # - /cms/: the Wagtail admin ships inline <script> and style attributes.
 # - /h5p/embed/ (the page one H5P activity plays in, inside the lesson): a
 #   sandbox of its own, even when opened outside the lesson's sandboxed frame
-#   (an opaque origin: no cookies, no storage, no reach into the site); the
-#   h5p-standalone player writes one fixed inline script into its inner frame,
-#   and only that exact script is allowed, by its hash (tests/security checks it
-#   against the file); it may be framed only by the site itself.
+#   (an opaque origin: no cookies, no storage, no reach into the site), framed
+#   only by the site itself. The player runs in that page (embedType "div"),
+#   not in a frame of its own, so no inline script is needed there either.
 # Lessons frame the embed pages, from H5P_CONTENT_ORIGIN when that is set.
-H5P_FRAME_SCRIPT_HASH = "'sha256-8CniZYrnO46q7MvZ3m08Wom1HH/ZhyXmm29kBKTV1rk='"
 if H5P_CONTENT_ORIGIN:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(H5P_CONTENT_ORIGIN)
 CSP_PATH_REPLACEMENTS: list[tuple[str, dict]] = [
@@ -362,7 +360,7 @@ CSP_PATH_REPLACEMENTS: list[tuple[str, dict]] = [
     (
         "/h5p/embed/",
         {
-            "script-src": [SELF, H5P_FRAME_SCRIPT_HASH],
+            "script-src": [SELF],
             "sandbox": ["allow-scripts"],
             "frame-ancestors": (
                 ["{0.scheme}://{0.netloc}".format(urlsplit(WAGTAILADMIN_BASE_URL))]
