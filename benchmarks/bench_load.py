@@ -106,7 +106,7 @@ def prepare() -> dict:
         "quiz": lesson.url,
         "state": _url("courses:h5p_user_data", lesson.pk, block_id, "state", "0"),
         "xapi": _url("courses:xapi_statement", lesson.pk, block_id),
-        "h5p_files": _h5p_files(lesson, block_id, package),
+        "h5p_files": _h5p_files(lesson, block_id, package, users[0]),
     }
 
 
@@ -182,16 +182,20 @@ def _lesson_urls(lesson) -> list[str]:
     return [page.url for page in LessonPage.objects.child_of(course).live()]
 
 
-def _h5p_files(lesson, block_id, package) -> list[str]:
+def _h5p_files(lesson, block_id, package, user) -> list[str]:
     """What the player fetches when it first starts: the package's JSON and
-    its libraries' code (cached by the browser afterwards)."""
+    its libraries' code (cached by the browser afterwards), with the embed
+    token the lesson page gives `user`."""
+    from courses.h5p.embed import embed_token
+
+    token = embed_token(user=user, lesson=lesson, block_id=block_id, package=package)
     paths = [("content", "h5p.json"), ("content", "content/content.json")]
     for library in package.libraries.all():
         paths.append(("libraries", f"{library.folder_name}/library.json"))
         for name in ("lmsquiz.js", "lmsquiz.css"):
             if library.machine_name == "H5P.LmsQuiz":
                 paths.append(("libraries", f"{library.folder_name}/{name}"))
-    return [_url("courses:h5p_file", lesson.pk, block_id, k, p) for k, p in paths]
+    return [_url("courses:h5p_file", token, k, p) for k, p in paths]
 
 
 def free_port() -> int:

@@ -2,15 +2,16 @@
 Each runs a fixed number of queries whatever the number of rows."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import Length, Substr
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from .h5p import embed
 from .models import (
     ActivityResult,
     Audience,
@@ -19,7 +20,6 @@ from .models import (
     CourseIndexPage,
     CoursePage,
     Enrolment,
-    H5PUserData,
     HoursEntry,
     LessonPage,
     LessonProgress,
@@ -179,39 +179,41 @@ def activity_summary(result) -> str:
     return f"{text} · {state}"
 
 
-def activity_player_options(*, lesson, block, user, saved_state=None) -> dict:
-    """What the lesson page hands the H5P player for one activity; the saved
-    state, if any, is preloaded so the learner resumes where they left off."""
-    base = f"/h5p/{lesson.pk}/{block.id}"
-    state_url = reverse(
-        "courses:h5p_user_data",
-        args=[lesson.pk, block.id, ":dataType", ":subContentId"],
+def activity_iri(lesson, block_id: str) -> str:
+    """The xAPI object id of one activity of a lesson."""
+    return f"{settings.WAGTAILADMIN_BASE_URL}/h5p/{lesson.pk}/{block_id}"
+
+
+def site_origin() -> str:
+    """This site's origin (scheme and host of SITE_URL)."""
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def activity_player_options(*, lesson, block, user) -> dict:
+    """What the lesson page needs for one activity it may play: the embed
+    page of its sandbox (a capability for this user, lesson, block and
+    package, courses.h5p.embed), the activity's IRI to check messages against,
+    and where to post statements and resume state."""
+    token = embed.embed_token(
+        user=user, lesson=lesson, block_id=block.id, package=block.value["package"]
     )
     return {
         "scriptId": f"h5p-options-{block.id}",
         "statusId": f"h5p-status-{block.id}",
-        "playerJs": static("h5p-standalone/main.bundle.js"),
+        "activity": block.id,
+        "title": block.value["title"],
+        "embedUrl": embed.embed_url(token),
+        # The sandbox's messages come from an opaque origin ("null"), or from
+        # the content origin should it ever be allowed its own origin.
+        "contentOrigin": settings.H5P_CONTENT_ORIGIN,
+        "iri": activity_iri(lesson, block.id),
         "xapiUrl": reverse("courses:xapi_statement", args=[lesson.pk, block.id]),
-        "errorText": _("The activity could not be started. Please reload the page."),
+        "stateUrl": reverse(
+            "courses:h5p_user_data",
+            args=[lesson.pk, block.id, ":dataType", ":subContentId"],
+        ),
         "offlineText": _("Your result could not be sent. Check your connection."),
-        "player": {
-            "id": f"activity-{block.id}",
-            "h5pJsonPath": f"{base}/content",
-            "librariesPath": f"{base}/libraries",
-            "frameJs": static("h5p-standalone/frame.bundle.js"),
-            "frameCss": static("h5p-standalone/styles/h5p.css"),
-            # Inside the player's frame: its jQuery sends Django's CSRF token.
-            "customJs": [static("js/h5p-csrf.js")],
-            "xAPIObjectIRI": f"{settings.WAGTAILADMIN_BASE_URL}{base}",
-            "saveFreq": 30,
-            "user": {
-                "name": user.get_full_name(),
-                "mail": user.email or f"user-{user.pk}@lms.invalid",
-            },
-            "ajax": {"contentUserDataUrl": state_url},
-            # h5p-standalone 3.8 restores only this shape of preloaded state.
-            "contentUserData": [{"state": saved_state}] if saved_state else None,
-        },
     }
 
 
@@ -230,21 +232,12 @@ def lesson_page_context(*, lesson, user) -> dict:
         }
     can_study = enrolment is not None or can_edit_page(user, lesson)
     activities = lesson.activity_blocks
-    results, saved_states = {}, {}
+    results = {}
     if activities and user.is_authenticated:
         results = {
             r.block_id: r
             for r in ActivityResult.objects.filter(user=user, lesson=lesson)
         }
-        packages = [b.value["package"] for b in activities.values()]
-        saved_states = dict(
-            H5PUserData.objects.filter(
-                user=user,
-                package__in=[p for p in packages if p is not None],
-                data_type="state",
-                sub_content_id="0",
-            ).values_list("package_id", "data")
-        )
     return {
         "course": course,
         "lesson_states": states,
@@ -259,15 +252,9 @@ def lesson_page_context(*, lesson, user) -> dict:
         "activity_results": results,
         "activity_summaries": {k: activity_summary(r) for k, r in results.items()},
         "activity_options": {
-            block_id: activity_player_options(
-                lesson=lesson,
-                block=block,
-                user=user,
-                saved_state=saved_states.get(block.value["package"].pk)
-                if block.value["package"]
-                else None,
-            )
+            block_id: activity_player_options(lesson=lesson, block=block, user=user)
             for block_id, block in activities.items()
+            if block.value["package"] is not None and block.value["package"].is_ready
         }
         if can_study
         else {},

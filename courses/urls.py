@@ -17,8 +17,9 @@ urlpatterns = [
         views.reflection_submit,
         name="reflection_submit",
     ),
+    path("h5p/embed/<str:token>/", views_h5p.h5p_embed, name="h5p_embed"),
     path(
-        "h5p/<int:lesson_id>/<str:block_id>/<str:kind>/<path:path>",
+        "h5p/files/<str:token>/<str:kind>/<path:path>",
         views_h5p.h5p_file,
         name="h5p_file",
     ),

@@ -3,6 +3,7 @@ environment; `.env.example` lists each variable."""
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -305,6 +306,11 @@ H5P_MAX_ENTRIES = 2000
 H5P_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 H5P_MAX_COMPRESSION_RATIO = 100
 H5P_SYNC_UNPACK_BYTES = 5 * 1024 * 1024
+# Where H5P content plays (courses.views_h5p): empty = this site's own host, in a
+# sandboxed frame with an opaque origin; set (e.g. "https://h5p.lms.example.org",
+# a second host name on the same server, listed in ALLOWED_HOSTS) to serve the
+# embed pages and package files from that origin instead. See README, Security.
+H5P_CONTENT_ORIGIN = os.environ.get("H5P_CONTENT_ORIGIN", "").rstrip("/")
 
 # Photos and lesson plans attached to placement logs, per file.
 PLACEMENT_ATTACHMENT_MAX_BYTES = int(
@@ -350,16 +356,31 @@ CONTENT_SECURITY_POLICY = {
 # A few path prefixes need a looser policy; these directives replace the ones
 # above there, and nowhere else (first matching prefix wins):
 # - /cms/: the Wagtail admin ships inline <script> and style attributes.
-# - /courses/ (the catalog, where lessons play H5P): the h5p-standalone player
-#   writes one fixed inline script into its same-origin frame; only that exact
-#   script is allowed, by its hash (tests/security checks it against the file).
-H5P_FRAME_SCRIPT_HASH = "'sha256-8CniZYrnO46q7MvZ3m08Wom1HH/ZhyXmm29kBKTV1rk='"
+# - /h5p/embed/ (the page one H5P activity plays in, inside the lesson): a
+#   sandbox of its own, even when opened outside the lesson's sandboxed frame
+#   (an opaque origin: no cookies, no storage, no reach into the site), framed
+#   only by the site itself. The player runs in that page (embedType "div"),
+#   not in a frame of its own, so no inline script is needed there either.
+# Lessons frame the embed pages, from H5P_CONTENT_ORIGIN when that is set.
+if H5P_CONTENT_ORIGIN:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(H5P_CONTENT_ORIGIN)
 CSP_PATH_REPLACEMENTS: list[tuple[str, dict]] = [
     (
         "/cms/",
         {"script-src": [SELF, UNSAFE_INLINE], "style-src": [SELF, UNSAFE_INLINE]},
     ),
-    ("/courses/", {"script-src": [SELF, NONCE, H5P_FRAME_SCRIPT_HASH]}),
+    (
+        "/h5p/embed/",
+        {
+            "script-src": [SELF],
+            "sandbox": ["allow-scripts"],
+            "frame-ancestors": (
+                ["{0.scheme}://{0.netloc}".format(urlsplit(WAGTAILADMIN_BASE_URL))]
+                if H5P_CONTENT_ORIGIN
+                else [SELF]
+            ),
+        },
+    ),
 ]
 
 LOGGING = {

@@ -1,30 +1,21 @@
-// Plays the lesson's H5P activities with the h5p-standalone player (served as
-// our own static files), started only when an activity scrolls into view, and
-// forwards the player's xAPI statements to the server, which decides what
-// counts.
+// Plays the lesson's H5P activities, each in its own sandbox: an
+// <iframe sandbox="allow-scripts"> (no allow-same-origin, so an opaque origin
+// without the viewer's cookies) showing the activity's embed page, created when
+// the activity scrolls into view. The sandbox runs code uploaded by trainers,
+// so its messages are believed only so far: a message counts only if it comes
+// from that activity's frame, from an opaque origin (or the content origin),
+// and names that activity; a statement only if it is about that activity. This
+// page then posts it with the viewer's session, and the server judges it.
 (function () {
   "use strict";
   var activities = Array.prototype.slice.call(
     document.querySelectorAll(".h5p-activity[data-options]")
   );
   if (!activities.length) return;
-  var playerLoaded = null;
-  var listening = false;
-  var started = Promise.resolve(); // players must be created one after another
-  var sending = Promise.resolve(); // statements go one at a time, in order
-
-  function loadPlayer(src) {
-    if (!playerLoaded) {
-      playerLoaded = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = src;
-        script.onload = resolve;
-        script.onerror = reject;
-        document.head.appendChild(script);
-      });
-    }
-    return playerLoaded;
-  }
+  var frames = []; // {frame, options, status}
+  var sending = Promise.resolve(); // requests go one at a time, in order
+  var NAME = /^[A-Za-z0-9_-]{1,64}$/;
+  var MAX_HEIGHT = 20000;
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|; )csrftoken=([^;]*)/);
@@ -35,57 +26,80 @@
     return JSON.parse(document.getElementById(el.getAttribute("data-options")).textContent);
   }
 
-  function activityFor(objectId) {
-    for (var i = 0; i < activities.length; i++) {
-      var iri = optionsOf(activities[i]).player.xAPIObjectIRI;
-      if (objectId === iri || objectId.indexOf(iri + "?") === 0) return activities[i];
-    }
-    return null;
+  function post(url, headers, body) {
+    headers["X-CSRFToken"] = csrfToken();
+    return fetch(url, { method: "POST", credentials: "same-origin", headers: headers, body: body });
   }
 
-  function send(event) {
-    var statement = event.data && event.data.statement;
-    if (!statement || !statement.object) return;
-    var el = activityFor(statement.object.id || "");
-    if (!el) return;
-    var options = optionsOf(el);
-    var status = document.getElementById(options.statusId);
+  function aboutActivity(statement, iri) {
+    var id = statement && statement.object && statement.object.id;
+    return typeof id === "string" && (id === iri || id.indexOf(iri + "?subContentId=") === 0);
+  }
+
+  function sendStatement(entry, statement) {
+    if (!aboutActivity(statement, entry.options.iri)) return;
+    var status = entry.status;
+    var offline = entry.options.offlineText;
     sending = sending
       .then(function () {
-        return fetch(options.xapiUrl, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-          body: JSON.stringify(statement)
-        });
+        return post(entry.options.xapiUrl, { "Content-Type": "application/json" }, JSON.stringify(statement));
       })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         if (status && (data.summary || data.error)) status.textContent = data.summary || data.error;
       })
-      .catch(function () {
-        if (status) status.textContent = options.offlineText;
-      });
+      .catch(function () { if (status) status.textContent = offline; });
   }
+
+  function sendState(entry, message) {
+    if (!NAME.test(message.dataType) || !NAME.test(message.subContentId)) return;
+    if (typeof message.data !== "string") return;
+    var url = entry.options.stateUrl
+      .replace(":dataType", message.dataType)
+      .replace(":subContentId", message.subContentId);
+    var body = new URLSearchParams({ data: message.data, preload: "1", invalidate: "0" });
+    sending = sending
+      .then(function () {
+        return post(url, { "Content-Type": "application/x-www-form-urlencoded" }, body);
+      })
+      .catch(function () { /* the next save brings the state again */ });
+  }
+
+  function entryFor(event) {
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].frame.contentWindow === event.source) return frames[i];
+    }
+    return null;
+  }
+
+  window.addEventListener("message", function (event) {
+    var entry = entryFor(event);
+    if (!entry) return;
+    var contentOrigin = entry.options.contentOrigin;
+    if (event.origin !== "null" && !(contentOrigin && event.origin === contentOrigin)) return;
+    var message = event.data;
+    if (!message || message.source !== "h5p-embed" || message.activity !== entry.options.activity) return;
+    if (message.type === "xapi") {
+      sendStatement(entry, message.statement);
+    } else if (message.type === "state") {
+      sendState(entry, message);
+    } else if (message.type === "resize") {
+      var height = Number(message.height);
+      if (height > 0) entry.frame.style.height = Math.min(height, MAX_HEIGHT) + "px";
+    }
+  });
 
   function start(el) {
     var options = optionsOf(el);
-    started = started
-      .then(function () { return loadPlayer(options.playerJs); })
-      .then(function () {
-        el.textContent = "";
-        return new window.H5PStandalone.H5P(el, options.player);
-      })
-      .then(function () {
-        if (!listening && window.H5P && window.H5P.externalDispatcher) {
-          window.H5P.externalDispatcher.on("xAPI", send);
-          listening = true;
-        }
-        el.setAttribute("data-ready", "true");
-      })
-      .catch(function () {
-        el.textContent = options.errorText;
-      });
+    var frame = document.createElement("iframe");
+    frame.setAttribute("sandbox", "allow-scripts");
+    frame.setAttribute("title", options.title);
+    frame.className = "h5p-sandbox";
+    frame.src = options.embedUrl;
+    frames.push({ frame: frame, options: options, status: document.getElementById(options.statusId) });
+    el.textContent = "";
+    el.appendChild(frame);
+    el.setAttribute("data-ready", "true");
   }
 
   if (!("IntersectionObserver" in window)) {

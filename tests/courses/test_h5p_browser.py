@@ -84,6 +84,11 @@ def _wait_for(condition, seconds=30):
     return False
 
 
+def player_frame(page):
+    """The H5P player's frame inside the activity's sandboxed embed page."""
+    return page.frame_locator("iframe.h5p-sandbox")
+
+
 def test_teacher_answers_the_quiz_and_the_server_completes_the_lesson(
     live_server, client, teacher, quiz_lesson
 ):
@@ -95,7 +100,7 @@ def test_teacher_answers_the_quiz_and_the_server_completes_the_lesson(
     cookie = _session_cookie(client, teacher, live_server)
     # Playwright's sync API runs an event loop: no database access inside it.
     url = live_server.url + lesson.url
-    state_url = reverse(
+    state_prefix = live_server.url + reverse(
         "courses:h5p_user_data", args=[lesson.pk, "quiz-1", "state", "0"]
     )
     failed_requests, console_errors = [], []
@@ -114,30 +119,27 @@ def test_teacher_answers_the_quiz_and_the_server_completes_the_lesson(
         )
         page.goto(url)
         page.locator(".h5p-activity").scroll_into_view_if_needed()
-        frame = page.frame_locator("iframe.h5p-iframe")
+        frame = player_frame(page)
         for number, question in enumerate(quiz["questions"]):
             right = next(i for i, a in enumerate(question["answers"]) if a["correct"])
             frame.locator("fieldset.h5p-lmsquiz-q").nth(number).locator(
                 "label.h5p-lmsquiz-a"
             ).nth(right).click()
-        frame.locator("button.h5p-lmsquiz-button").first.click()
-        # A function, evaluated once: Playwright evals a bare expression on
-        # every poll, which the Content-Security-Policy forbids.
-        page.wait_for_function(
-            "() => document.querySelector('.activity-status')"
-            ".textContent.includes('100')",
-            timeout=20_000,
-        )
-        # The player saves resume state with its own jQuery inside the frame:
-        # that request must carry the CSRF token too.
-        player = next(f for f in page.frames if f != page.main_frame)
-        save_status = player.evaluate(
-            """(url) => new Promise((done) => H5P.jQuery.ajax({
-                type: "POST", url: url,
-                data: {data: '{"answers":[0]}', preload: 1, invalidate: 0},
-                complete: (xhr) => done(xhr.status)}))""",
-            state_url,
-        )
+        # H5P saves the state soon after the answer; it reaches the server
+        # through the lesson page, as the statement does.
+        with page.expect_response(
+            lambda r: r.url.startswith(state_prefix) and r.request.method == "POST",
+            timeout=40_000,
+        ) as saved:
+            frame.locator("button.h5p-lmsquiz-button").first.click()
+            # A function, evaluated once: Playwright evals a bare expression on
+            # every poll, which the Content-Security-Policy forbids.
+            page.wait_for_function(
+                "() => document.querySelector('.activity-status')"
+                ".textContent.includes('100')",
+                timeout=20_000,
+            )
+        save_status = saved.value.status
         browser.close()
 
     assert _wait_for(

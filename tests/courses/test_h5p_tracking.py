@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from courses import services
+from courses.h5p import embed
 from courses.models import (
     ActivityResult,
     CourseCompletion,
@@ -364,26 +365,37 @@ def test_resume_state_is_refused_to_teachers_not_enrolled(
     assert client.get(_state_url(lesson)).status_code == 403
 
 
-def test_lesson_page_hands_the_player_its_options(client, teacher, enrolled):
+def test_lesson_page_hands_the_activity_its_sandboxed_embed_page(
+    client, teacher, enrolled
+):
     client.force_login(teacher)
 
     response = client.get(enrolled.url)
 
     options = response.context["activity_options"][ACTIVITY_ID]
-    assert (
-        options["player"]["h5pJsonPath"] == f"/h5p/{enrolled.pk}/{ACTIVITY_ID}/content"
+    token = options["embedUrl"].split("/")[-2]
+    assert options["embedUrl"] == f"/h5p/embed/{token}/"
+    grant = embed.embed_grant(token)
+    assert (grant.user_id, grant.lesson_id, grant.block_id) == (
+        teacher.pk,
+        enrolled.pk,
+        ACTIVITY_ID,
     )
-    assert options["player"]["frameJs"].endswith("h5p-standalone/frame.bundle.js")
+    assert options["iri"].endswith(f"/h5p/{enrolled.pk}/{ACTIVITY_ID}")
     assert 'src="/static/js/h5p-lesson.js"' in response.content.decode()
 
 
-def test_lesson_page_preloads_the_saved_state_so_the_learner_resumes(
+def test_the_embed_page_preloads_the_saved_state_so_the_learner_resumes(
     client, teacher, enrolled
 ):
     client.force_login(teacher)
     client.post(_state_url(enrolled), {"data": '{"answers":[0,-1]}'})
+    embed_url = client.get(enrolled.url).context["activity_options"][ACTIVITY_ID][
+        "embedUrl"
+    ]
+    client.logout()  # the sandboxed frame has no session
 
-    response = client.get(enrolled.url)
+    response = client.get(embed_url)
 
-    player = response.context["activity_options"][ACTIVITY_ID]["player"]
-    assert player["contentUserData"] == [{"state": '{"answers":[0,-1]}'}]
+    player = response.context["options"]["player"]
+    assert player["contentUserData"] == {"0": {"state": '{"answers":[0,-1]}'}}

@@ -69,10 +69,12 @@ CASES = [
     case("xapi-too-large", "teacher", ("courses:xapi_statement", {}), {}, 413, "too large", json={"verb": {"id": "x"}, "object": {"id": "x" * 70_000}}),
     case("state-too-large", "teacher", ("courses:h5p_user_data", {}), {"data": "=" + "x" * 70_000}, 400, "too large"),
     case("state-unknown-activity", "teacher", ("courses:h5p_user_data", {"block_id": "=nope"}), {"data": "=1"}, 404),
-    case("h5p-file-traversal", "teacher", "/h5p/{w.quiz_lesson.pk}/matrix-quiz/content/../../../../etc/passwd", None, 404),
-    case("h5p-file-encoded-traversal", "teacher", "/h5p/{w.quiz_lesson.pk}/matrix-quiz/content/%2e%2e/%2e%2e/settings.py", None, 404),
-    case("h5p-file-absolute", "teacher", "/h5p/{w.quiz_lesson.pk}/matrix-quiz/content//etc/passwd", None, 404),
+    case("h5p-file-traversal", "teacher", "/h5p/files/{w.h5p_token}/content/../../../../etc/passwd", None, 404),
+    case("h5p-file-encoded-traversal", "teacher", "/h5p/files/{w.h5p_token}/content/%2e%2e/%2e%2e/settings.py", None, 404),
+    case("h5p-file-absolute", "teacher", "/h5p/files/{w.h5p_token}/content//etc/passwd", None, 404),
     case("h5p-file-unknown-kind", "teacher", ("courses:h5p_file", {"kind": "=media"}), None, 404),
+    case("h5p-embed-tampered-token", "anon", "/h5p/embed/{w.h5p_token}x/", None, 404),
+    case("h5p-file-tampered-token", "anon", "/h5p/files/x{w.h5p_token}/content/h5p.json", None, 404),
     case("h5p-library-not-used", "teacher", ("courses:h5p_file", {"kind": "=libraries", "path": "=H5P.Other-1.0/library.json"}), None, 404),
     # certificates: office
     case("issue-unknown-holder", "office", ("certificates:issue", {}), {"holder": "=nobody", "course": "course.pk", "template": "template.pk"}, 400, "No teacher or principal has that username"),
@@ -109,6 +111,7 @@ def _url(world, spec):  # noqa: F811
         "sub_content_id": "=0",
         "kind": "=content",
         "path": "=h5p.json",
+        "token": "h5p_token",
     }
     wanted = _route_kwargs(name)
     values = {k: kwargs.get(k, defaults.get(k)) for k in wanted}

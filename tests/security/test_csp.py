@@ -1,9 +1,7 @@
 """Content-Security-Policy (django-csp, people.middleware): one strict policy
 for the site, looser only where third-party code needs it (the Wagtail admin
-under /cms/, the H5P player's frame under /courses/)."""
+under /cms/) and a sandbox for H5P content (/h5p/embed/)."""
 
-import base64
-import hashlib
 import re
 from pathlib import Path
 
@@ -67,28 +65,19 @@ def test_wagtail_admin_alone_may_run_inline_script_and_styles(client, trainer):
     assert directives["frame-ancestors"] == {"'self'"}
 
 
-def test_catalog_allows_only_the_h5p_players_own_frame_script(client):
-    directives = policy(client.get("/courses/does-not-exist/"))
+def test_lessons_get_the_strict_policy_and_frame_h5p_from_the_site_only(client):
+    """H5P plays in a sandboxed frame of its own (courses.views_h5p), so the
+    catalog and lessons need no exception any more."""
+    assert policy(client.get("/courses/does-not-exist/")) == STRICT
 
-    assert directives["script-src"] == {"'self'", settings.H5P_FRAME_SCRIPT_HASH}
+
+def test_the_h5p_embed_page_is_a_sandbox_without_inline_script(client):
+    directives = policy(client.get("/h5p/embed/not-a-token/"))
+
+    assert directives["sandbox"] == {"allow-scripts"}
+    assert directives["script-src"] == {"'self'"}
+    assert directives["frame-ancestors"] == {"'self'"}
     assert "'unsafe-inline'" not in str(directives)
-
-
-def test_h5p_frame_script_hash_matches_the_installed_player():
-    """h5p-standalone writes this one inline script into its frame; an upgrade
-    that changes it must update H5P_FRAME_SCRIPT_HASH (lms/settings/base.py)."""
-    bundle = (
-        Path(settings.BASE_DIR) / "node_modules/h5p-standalone/dist/frame.bundle.js"
-    ).read_text()
-    scripts = re.findall(r"<script>(.*?)<\\\\?/script>", bundle)
-    hashes = {
-        "'sha256-"
-        + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
-        + "'"
-        for s in scripts
-    }
-
-    assert settings.H5P_FRAME_SCRIPT_HASH in hashes
 
 
 def test_no_template_needs_inline_script_or_style():

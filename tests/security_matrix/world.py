@@ -18,6 +18,7 @@ from wagtail.documents import get_document_model
 from certificates.models import AuditEntry, IssuanceBatch
 from cms.models import ContentPage, HomePage
 from courses import services
+from courses.h5p.embed import embed_token
 from courses.h5p.quiz_package import DEMO_QUIZZES, build_quiz_package
 from courses.h5p.services import h5p_package_create, h5p_package_unpack
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Reflection
@@ -224,6 +225,10 @@ def build_world() -> SimpleNamespace:
         batch=batch, audit=audit, document=document, placement=placement,
         placement_round=placement.round, log=log, attachment=attachment,
         export_job=export_job,
+        h5p_token=embed_token(
+            user=owner, lesson=pages.quiz_lesson, block_id="matrix-quiz",
+            package=package,
+        ),
         reflection=Reflection.objects.get(user=owner),
         people=people, today=datetime.date.today(), **vars(pages),
     )  # fmt: skip
