@@ -20,12 +20,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.serving import private_file_response
+from core.storage import private_root
 
 from . import selectors, services
 from .h5p import embed, storage
@@ -154,8 +157,12 @@ def h5p_file(request, token, kind, path):
 
 
 def _send_file(path: Path, content_type: str):
-    """The one place H5P file bytes leave: a response sending `path`."""
-    return FileResponse(path.open("rb"), content_type=content_type)
+    """The one place H5P file bytes leave: the private-file hand-off (nginx
+    sends them in production, Django streams them in the demo)."""
+    name = path.resolve().relative_to(private_root().resolve()).as_posix()
+    return private_file_response(
+        name, content_type=content_type, as_attachment=False, cache_control="private"
+    )
 
 
 def _library_used_by(package, path: str) -> bool:

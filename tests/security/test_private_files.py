@@ -15,8 +15,9 @@ from django.views.static import serve
 
 from core.storage import PrivateStorage, private_root, private_storage
 from courses.h5p import storage as h5p_storage
+from courses.h5p.embed import embed_token, files_url
 from lms.urls import urlpatterns as project_urls
-from tests.security_matrix.world import OWNER_SERIAL, build_world
+from tests.security_matrix.world import ACTIVITY_ID, OWNER_SERIAL, build_world
 
 # The only files anyone may see: Wagtail's site images and their renditions
 # (certificate seals and signatures are among them, printed on every
@@ -157,6 +158,19 @@ def test_downloads_hand_the_file_to_the_proxy(world):
             f"/documents/{world.document.pk}/{world.document.filename}",
         ),
     }
+    token = embed_token(
+        user=world.owner,
+        lesson=world.quiz_lesson,
+        block_id=ACTIVITY_ID,
+        package=world.package,
+    )
+    library = names["h5p library"].removeprefix("h5p/libraries/")
+    # The sandboxed player's files: reached by capability, without a session.
+    downloads["h5p content"] = (
+        Client(),
+        f"{files_url(token, 'content')}/content/content.json",
+    )
+    downloads["h5p library"] = (Client(), f"{files_url(token, 'libraries')}/{library}")
     for kind, (client, url) in downloads.items():
         response = client.get(url)
         assert _accel(response) == f"/_private/{names[kind]}", kind
