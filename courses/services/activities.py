@@ -25,6 +25,27 @@ from .progress import _course_of, lesson_check_completion, lesson_visit
 
 VERB_PREFIX = "http://adlnet.gov/expapi/verbs/"
 ATTEMPT_VERBS = {"answered", "completed", "passed", "failed"}
+# The verbs H5P's player sends (H5P.XAPIEvent.allowedXAPIVerbs in h5p-php-
+# library's js/h5p-x-api-event.js), all under VERB_PREFIX. Anything else is
+# not from the player and is refused.
+H5P_VERBS = frozenset(
+    "answered asked attempted attended commented completed exited experienced "
+    "failed imported initialized interacted launched mastered passed preferred "
+    "progressed registered responded resumed scored shared suspended terminated "
+    "voided downloaded copied accessed-reuse accessed-embed accessed-copyright".split()
+)
+# Content types that always report a score with their result: a statement of
+# theirs that claims success without one is forged and never passes.
+SCORED_CONTENT_TYPES = frozenset(
+    "H5P.LmsQuiz H5P.MultiChoice H5P.TrueFalse H5P.QuestionSet H5P.Blanks "
+    "H5P.DragQuestion H5P.DragText H5P.MarkTheWords H5P.SingleChoiceSet "
+    "H5P.Summary H5P.ImageHotspotQuestion H5P.ImageMultipleHotspotQuestion "
+    "H5P.ArithmeticQuiz H5P.Essay H5P.InteractiveVideo H5P.CoursePresentation "
+    "H5P.Crossword H5P.SortParagraphs".split()
+)
+# Scores are small numbers; bounded before any arithmetic (a 4,000-digit
+# integer would overflow the float division).
+MAX_SCORE_MAGNITUDE = 10**9
 MAX_USER_DATA_CHARS = 64 * 1024
 # H5P's statements nest about eight levels; storing one nested hundreds of
 # levels deep would exhaust the JSON encoder's recursion.
@@ -46,7 +67,9 @@ def _number(value, name):
         raise ValidationError(
             _("The score's %(name)s is not a number.") % {"name": name}
         )
-    if not math.isfinite(value):
+    if isinstance(value, int) and abs(value) > MAX_SCORE_MAGNITUDE:
+        raise ValidationError(_("The score is outside its bounds."))
+    if not math.isfinite(value) or abs(value) > MAX_SCORE_MAGNITUDE:
         raise ValidationError(
             _("The score's %(name)s is not a number.") % {"name": name}
         )
@@ -82,13 +105,29 @@ def _scaled_score(result: dict) -> Decimal | None:
 
 
 def _verb(statement: dict) -> str:
+    """The H5P verb of the statement; ValidationError for any other."""
     verb = statement.get("verb")
     verb_id = verb.get("id") if isinstance(verb, dict) else None
     if not isinstance(verb_id, str) or not verb_id:
         raise ValidationError(_("The statement has no verb."))
     if not isinstance(statement.get("object"), dict):
         raise ValidationError(_("The statement has no object."))
-    return verb_id.removeprefix(VERB_PREFIX)
+    name = verb_id.removeprefix(VERB_PREFIX)
+    if not verb_id.startswith(VERB_PREFIX) or name not in H5P_VERBS:
+        raise ValidationError(_("The statement's verb is not one H5P sends."))
+    return name
+
+
+def _check_object(statement: dict, lesson: LessonPage, block_id: str) -> None:
+    """The statement must be about this activity (or one of its parts)."""
+    from courses.selectors import activity_iri
+
+    object_id = statement["object"].get("id")
+    iri = activity_iri(lesson, block_id)
+    if not isinstance(object_id, str) or not (
+        object_id == iri or object_id.startswith(f"{iri}?subContentId=")
+    ):
+        raise ValidationError(_("The statement is about another activity."))
 
 
 def _nested_deeper_than(value, limit: int) -> bool:
@@ -119,10 +158,14 @@ def statement_record(
 ) -> ActivityResult | None:
     """Store an xAPI statement from the player and update the activity result.
 
-    The activity is passed by a top-level statement whose verb is not "failed",
-    that does not say it failed, and whose scaled score reaches the pass mark
-    (or, without a score, that says success). Attempts and the best score are
-    kept. Returns the result for top-level statements, None for the others.
+    A statement counts only for a ready package, with a verb H5P sends and an
+    object that is this activity (or part of it). The activity is passed by a
+    top-level statement whose verb is not "failed", that does not say
+    `success: false`, and whose scaled score reaches the pass mark; without a
+    score, one that says success, unless its content type always reports a
+    score (SCORED_CONTENT_TYPES), for then the claim is forged. Attempts and
+    the best score are kept. Returns the result for top-level statements,
+    None for the others.
     Raises ValidationError for anything malformed (nested deeper than
     MAX_STATEMENT_DEPTH too) or not allowed.
     """
@@ -131,7 +174,11 @@ def statement_record(
     ):
         raise ValidationError(_("The statement is malformed."))
     block = activity_for(user=user, lesson=lesson, block_id=block_id)
+    package = block.value["package"]
+    if package is None or not package.is_ready:
+        raise ValidationError(_("This activity is not ready yet."))
     verb = _verb(statement)
+    _check_object(statement, lesson, block_id)
     result = statement.get("result") or {}
     if not isinstance(result, dict):
         raise ValidationError(_("The statement's result is malformed."))
@@ -148,7 +195,8 @@ def statement_record(
     lesson_visit(user=user, lesson=lesson)
     if not top_level:
         return None
-    return _update_result(user, lesson, block, verb, scaled, success)
+    scored = package.main_library.split(" ")[0] in SCORED_CONTENT_TYPES
+    return _update_result(user, lesson, block, verb, scaled, success, scored)
 
 
 def _actor(user: User) -> dict:
@@ -159,7 +207,9 @@ def _actor(user: User) -> dict:
     }
 
 
-def _update_result(user, lesson, block, verb, scaled, success) -> ActivityResult:
+def _update_result(
+    user, lesson, block, verb, scaled, success, scored
+) -> ActivityResult:
     activity = _get_or_create(
         ActivityResult, user=user, lesson=lesson, block_id=block.id
     )
@@ -172,12 +222,13 @@ def _update_result(user, lesson, block, verb, scaled, success) -> ActivityResult
     ):
         activity.best_scaled = scaled
     pass_mark = Decimal(block.value["pass_mark"]) / 100
-    if verb == "failed":
+    if verb == "failed" or success is False:
         passed = False
     elif scaled is not None:
         passed = scaled >= pass_mark
     else:
-        passed = success is True
+        # Without a score only content that never reports one may pass.
+        passed = success is True and not scored
     newly_passed = passed and activity.passed_at is None
     if newly_passed:
         activity.passed_at = timezone.now()

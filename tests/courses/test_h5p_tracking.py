@@ -20,6 +20,7 @@ from courses.models import (
     LessonProgress,
     XAPIStatement,
 )
+from courses.selectors import activity_iri
 
 from .conftest import PROMPT_ID
 
@@ -85,7 +86,7 @@ def _statement(verb=ANSWERED, raw=None, maximum=5, success=None, parent=False):
     statement = {
         "actor": {"mbox": "mailto:someone-else@example.org", "name": "冒名者"},
         "verb": {"id": verb},
-        "object": {"id": "http://127.0.0.1:8000/h5p/1/activity-1"},
+        "object": {"id": THIS_ACTIVITY},
     }
     result = {}
     if raw is not None:
@@ -106,7 +107,15 @@ def _statement(verb=ANSWERED, raw=None, maximum=5, success=None, parent=False):
     return statement
 
 
+# Stands for the activity's own IRI, filled in by _post for the lesson.
+THIS_ACTIVITY = "this-activity"
+
+
 def _post(client, lesson, statement, block_id=ACTIVITY_ID):
+    if isinstance(statement, dict) and isinstance(statement.get("object"), dict):
+        if statement["object"].get("id") == THIS_ACTIVITY:
+            iri = activity_iri(lesson, block_id)
+            statement = {**statement, "object": {"id": iri}}
     body = statement if isinstance(statement, str | bytes) else json.dumps(statement)
     return client.post(
         reverse("courses:xapi_statement", args=[lesson.pk, block_id]),
@@ -399,3 +408,92 @@ def test_the_embed_page_preloads_the_saved_state_so_the_learner_resumes(
 
     player = response.context["options"]["player"]
     assert player["contentUserData"] == {"0": {"state": '{"answers":[0,-1]}'}}
+
+
+def _nothing_recorded():
+    return not XAPIStatement.objects.exists() and not ActivityResult.objects.exists()
+
+
+def test_a_statement_about_another_activity_is_refused(client, teacher, enrolled):
+    client.force_login(teacher)
+    statement = {**_statement(raw=5), "object": {"id": "http://x/h5p/9/other"}}
+
+    response = _post(client, enrolled, statement)
+
+    assert response.status_code == 400
+    assert _nothing_recorded()
+
+
+def test_a_statement_about_part_of_the_activity_is_kept(client, teacher, enrolled):
+    client.force_login(teacher)
+    part = f"{activity_iri(enrolled, ACTIVITY_ID)}?subContentId=abc-1"
+    statement = {**_statement(raw=1, parent=True), "object": {"id": part}}
+
+    assert _post(client, enrolled, statement).status_code == 200
+    assert XAPIStatement.objects.get().top_level is False
+
+
+def test_a_made_up_verb_with_a_score_is_refused(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    response = _post(client, enrolled, _statement(verb="http://x/verbs/won", raw=5))
+    made_up = _post(
+        client, enrolled, _statement(verb="http://adlnet.gov/expapi/verbs/won", raw=5)
+    )
+
+    assert response.status_code == made_up.status_code == 400
+    assert _nothing_recorded()
+
+
+def test_success_false_never_passes_even_with_a_full_score(client, teacher, enrolled):
+    client.force_login(teacher)
+
+    response = _post(client, enrolled, _statement(raw=5, success=False))
+
+    assert response.status_code == 200
+    assert not _result(teacher, enrolled).passed
+
+
+def test_scored_content_must_send_a_score_to_pass(client, teacher, enrolled, package):
+    H5PPackage.objects.filter(pk=package.pk).update(main_library="H5P.MultiChoice")
+    client.force_login(teacher)
+    completed = "http://adlnet.gov/expapi/verbs/completed"
+
+    _post(client, enrolled, _statement(verb=completed, success=True))
+
+    result = _result(teacher, enrolled)
+    assert not result.passed and result.best_scaled is None
+
+
+def test_content_without_scores_passes_on_success(client, teacher, enrolled):
+    client.force_login(teacher)
+    completed = "http://adlnet.gov/expapi/verbs/completed"
+
+    _post(client, enrolled, _statement(verb=completed, success=True))
+
+    assert _result(teacher, enrolled).passed
+
+
+def test_nothing_is_recorded_for_a_package_that_is_not_ready(
+    client, teacher, enrolled, package
+):
+    H5PPackage.objects.filter(pk=package.pk).update(status="processing")
+    client.force_login(teacher)
+
+    response = _post(client, enrolled, _statement(raw=5))
+
+    assert response.status_code == 400
+    assert _nothing_recorded()
+
+
+def test_a_score_with_thousands_of_digits_is_refused(client, teacher, enrolled):
+    client.force_login(teacher)
+    huge = int("9" * 4000)
+    statement = _statement()
+    statement["result"] = {"score": {"raw": huge, "min": 0, "max": huge}}
+
+    response = _post(client, enrolled, statement)
+
+    assert response.status_code == 400
+    assert "bounds" in response.json()["error"] or "范围" in response.json()["error"]
+    assert _nothing_recorded()

@@ -99,7 +99,7 @@ class Visitor:
     def play_quiz(self, path, quiz):
         self.open(path)
         self.page.locator(".h5p-activity").scroll_into_view_if_needed()
-        frame = self.page.frame_locator("iframe.h5p-iframe")
+        frame = self.page.frame_locator("iframe.h5p-sandbox")
         for number, question in enumerate(quiz["questions"]):
             right = next(i for i, a in enumerate(question["answers"]) if a["correct"])
             frame.locator("fieldset.h5p-lmsquiz-q").nth(number).locator(
