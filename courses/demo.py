@@ -18,7 +18,7 @@ from people.models import Cohort, User
 
 from . import services
 from .h5p.quiz_package import DEMO_QUIZZES, build_quiz_package
-from .h5p.services import h5p_package_create
+from .h5p.services import h5p_package_create, h5p_package_unpack
 from .models import (
     Audience,
     CourseCategory,
@@ -36,6 +36,7 @@ from .models import (
     XAPIStatement,
 )
 from .models.learning import Source
+from .selectors import activity_iri
 
 # Block ids derive from this namespace, the lesson and the block's place among
 # blocks of its type, so re-seeding compares equal and reflections keep their id.
@@ -518,6 +519,10 @@ def _seed_quiz_packages() -> dict[str, H5PPackage]:
                 title=quiz["title"],
                 file=ContentFile(build_quiz_package(**quiz), name=f"{slug}.h5p"),
             )
+        if not package.is_ready:
+            # The seed runs in one transaction, so the after-commit unpack
+            # would come too late for the demo's recorded attempts.
+            package = h5p_package_unpack(package_id=package.pk)
         packages[slug] = package
     return packages
 
@@ -696,7 +701,7 @@ def _answer_quiz(user: User, lesson: LessonPage, *, right: int, of: int) -> None
         block_id=block_id,
         statement={
             "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
-            "object": {"id": f"demo:{lesson.pk}/{block_id}"},
+            "object": {"id": activity_iri(lesson, block_id)},
             "result": {
                 "score": {"raw": right, "min": 0, "max": of},
                 "success": right * 100 >= 60 * of,
