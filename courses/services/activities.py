@@ -178,11 +178,11 @@ def statement_record(
     if package is None or not package.is_ready:
         raise ValidationError(_("This activity is not ready yet."))
     verb = _verb(statement)
-    _check_object(statement, lesson, block_id)
     result = statement.get("result") or {}
     if not isinstance(result, dict):
         raise ValidationError(_("The statement's result is malformed."))
     scaled = _scaled_score(result)
+    _check_object(statement, lesson, block_id)
     success = result.get("success")
     success = success if isinstance(success, bool) else None
     top_level = _is_top_level(statement)

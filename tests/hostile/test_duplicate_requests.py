@@ -27,6 +27,7 @@ from courses.models import (
     Reflection,
     XAPIStatement,
 )
+from courses.selectors import activity_iri
 from people.models import User
 from tests.helpers import at_once
 
@@ -42,9 +43,12 @@ TEXT = "每周家访一次，记录留守儿童的变化。"
 
 
 def _record(user_id, lesson_id, statement=PASSED):
+    lesson = LessonPage.objects.get(pk=lesson_id)
+    # About this lesson's activity, as the player says.
+    statement = {**statement, "object": {"id": activity_iri(lesson, ACTIVITY_ID)}}
     return services.statement_record(
         user=User.objects.get(pk=user_id),
-        lesson=LessonPage.objects.get(pk=lesson_id),
+        lesson=lesson,
         block_id=ACTIVITY_ID,
         statement=statement,
     )

@@ -14,8 +14,10 @@ admin home), R = another redirect; otherwise the HTTP status.
 A new view fails test_every_url_has_an_expectation until it has a line here.
 """
 
+from courses.selectors import activity_iri
+
 from .harness import E
-from .world import ROLES
+from .world import ACTIVITY_ID, ROLES
 
 EVERYONE = " ".join(ROLES)
 SIGNED_IN = " ".join(ROLES[1:])
@@ -46,7 +48,7 @@ PROJECT = {
     # tests/courses/test_h5p_serving.py.
     "courses:h5p_embed": E(get="200 200 200 200 200 200", kw={"token": "h5p_token"}),
     "courses:h5p_file": E(get="200 200 200 200 200 200", kw={"token": "h5p_token"}),
-    "courses:xapi_statement": E(get="405 405 405 405 405 405", post="L 200 400 400 400 400", json={"verb": {"id": "http://adlnet.gov/expapi/verbs/passed"}, "object": {"id": "quiz"}, "result": {"score": {"scaled": 1}}}, changes="teacher"),
+    "courses:xapi_statement": E(get="405 405 405 405 405 405", post="L 200 400 400 400 400", json=lambda w: {"verb": {"id": "http://adlnet.gov/expapi/verbs/passed"}, "object": {"id": activity_iri(w.quiz_lesson, ACTIVITY_ID)}, "result": {"score": {"scaled": 1}}}, changes="teacher"),
     "courses:h5p_user_data": E(get="L 200 403 403 200 200", post="L 200 403 403 200 200", data={"data": '={{"answers": [1]}}'}, changes="teacher trainer office"),
     # courses: office
     "courses:office_tracks": E(get="L 403 403 403 403 200"),

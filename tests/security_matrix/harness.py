@@ -127,7 +127,8 @@ def ask(world, role: str, method: str, url: str, expect: E, watch: bool):
             if method == "get":
                 response = client.get(url)
             elif expect.json is not None:
-                response = client.post(url, expect.json, "application/json")
+                body = expect.json(world) if callable(expect.json) else expect.json
+                response = client.post(url, body, "application/json")
             else:
                 data = {k: resolve_value(world, v) for k, v in expect.data.items()}
                 response = client.post(url, data)
