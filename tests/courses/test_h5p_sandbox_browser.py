@@ -172,6 +172,22 @@ def _refused(outcome, responses, path, live_server):
     )
 
 
+def _record_responses(page, responses: list) -> None:
+    """Keep every response the page gets: where, what status, and whether the
+    sandboxed embed asked for it."""
+    page.on(
+        "response",
+        lambda r: responses.append(
+            {
+                "url": r.url,
+                "status": r.status,
+                "location": r.headers.get("location", ""),
+                "sandboxed": "/h5p/embed/" in r.frame.url,
+            }
+        ),
+    )
+
+
 def test_h5p_library_code_cannot_act_as_the_office_viewer(
     live_server, client, office, probe_lesson
 ):
@@ -193,17 +209,7 @@ def test_h5p_library_code_cannot_act_as_the_office_viewer(
         # The viewer's own session opens the office page: the probe's requests
         # below would, if they carried it.
         assert page.goto(live_server.url + "/office/").status == 200
-        page.on(
-            "response",
-            lambda r: responses.append(
-                {
-                    "url": r.url,
-                    "status": r.status,
-                    "location": r.headers.get("location", ""),
-                    "sandboxed": "/h5p/embed/" in r.frame.url,
-                }
-            ),
-        )
+        _record_responses(page, responses)
         page.goto(lesson_url)
         report = _probe_report(page)
         page.wait_for_timeout(1000)  # the forged messages would be posted by now
@@ -244,17 +250,7 @@ def test_forged_messages_do_not_count_while_the_real_quiz_records_and_resumes(
         context = browser.new_context(viewport={"width": 360, "height": 740})
         context.add_cookies([cookie])
         page = context.new_page()
-        page.on(
-            "response",
-            lambda r: responses.append(
-                {
-                    "url": r.url,
-                    "status": r.status,
-                    "location": r.headers.get("location", ""),
-                    "sandboxed": "/h5p/embed/" in r.frame.url,
-                }
-            ),
-        )
+        _record_responses(page, responses)
         page.goto(lesson_url)
         report = _probe_report(page)
         page.locator("#activity-quiz-1 .h5p-activity").scroll_into_view_if_needed()

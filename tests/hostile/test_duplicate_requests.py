@@ -181,7 +181,11 @@ def endpoint(request, teacher, office, course_with_lessons, enrolled_quiz, monke
         url = reverse("courses:xapi_statement", args=[enrolled_quiz.pk, ACTIVITY_ID])
         course = CoursePage.objects.parent_of(enrolled_quiz).get()
         rows = HoursEntry.objects.filter(user=teacher, course=course)
-        return teacher, url, PASSED, lambda: rows
+        statement = {
+            **PASSED,
+            "object": {"id": activity_iri(enrolled_quiz, ACTIVITY_ID)},
+        }
+        return teacher, url, statement, lambda: rows
     course = course_with_lessons(1)
     template = CertificateTemplateFactory()
     data = {
