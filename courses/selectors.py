@@ -383,9 +383,11 @@ def can_read_document(user, document) -> bool:
     through a live page that uses it: one in the course catalog for those
     actively enrolled in that course, a page outside it (the site's public
     pages) for everyone. A document no live page uses is the editors' alone."""
-    from wagtail.documents.permissions import permission_policy
+    from wagtail.documents import get_document_model
     from wagtail.models import Page, ReferenceIndex
+    from wagtail.permissions import policy_registry
 
+    permission_policy = policy_registry.get_by_type(get_document_model())
     if user.is_authenticated and permission_policy.user_has_any_permission(
         user, ["add", "change", "choose"]
     ):
