@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.tasks import enqueue
 from courses.models import CourseCompletion, Enrolment, TrackCompletion, TrackEnrolment
 from people import audit
 from people.models import User
@@ -164,7 +165,8 @@ def batch_finish_if_done(batch_id: int) -> bool:
             return False
         batch.status = IssuanceBatch.Status.DONE
         batch.save(update_fields=["status"])
-        transaction.on_commit(lambda: archive_batch.delay(batch_id))
+        # Broker down: the sweep (resume_pending_certificates) zips it later.
+        transaction.on_commit(lambda: enqueue(archive_batch, batch_id))
     return True
 
 

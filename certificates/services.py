@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tasks import enqueue_each_after_commit
 from courses.models import CourseCompletion, CoursePage, Track, TrackCompletion
 from courses.models.learning import CompletionStatus
 from people import audit
@@ -212,24 +213,7 @@ def _audit(action, actor, certificate=None, details=None) -> None:
 def _render_after_commit(certificate_ids: list[int]) -> None:
     from .tasks import render_certificate
 
-    def enqueue():
-        from kombu.exceptions import OperationalError as BrokerUnreachable
-
-        for queued, pk in enumerate(certificate_ids):
-            try:
-                render_certificate.delay(pk)
-            except BrokerUnreachable:
-                # Each further attempt would wait for the broker again; the
-                # sweep (resume_pending) queues them all once it is back.
-                logger.warning(
-                    "Broker unreachable: %d certificates stay pending.",
-                    len(certificate_ids) - queued,
-                )
-                return
-            except Exception:  # noqa: BLE001 - a failed eager render: stays pending
-                logger.warning("Could not queue certificate %s; it stays pending.", pk)
-
-    transaction.on_commit(enqueue)
+    enqueue_each_after_commit(render_certificate, certificate_ids, what="certificates")
 
 
 def certificate_render(*, certificate_id: int) -> Certificate | None:

@@ -1,4 +1,5 @@
 import hashlib
+from functools import partial
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -8,6 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.tasks import enqueue
 
 from . import audit
 from .backends import demo_login_refused
@@ -81,7 +84,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"[{gettext('Hongxi Teacher Training')}] {subject}"
 
     def send_mail(self, template_prefix, email, context):
-        from .tasks import send_email_message
+        from .tasks import send_email_message, send_now
 
         context.setdefault("site_name", gettext("Hongxi Teacher Training"))
         message = self.render_mail(template_prefix, email, context)
@@ -92,7 +95,12 @@ class AccountAdapter(DefaultAccountAdapter):
             "to": list(message.to),
             "alternatives": [list(alt) for alt in getattr(message, "alternatives", [])],
         }
-        transaction.on_commit(lambda: send_email_message.delay(payload))
+        # With the broker down the mail goes out from this process instead.
+        transaction.on_commit(
+            lambda: enqueue(
+                send_email_message, payload, fallback=partial(send_now, payload)
+            )
+        )
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from core.tasks import enqueue_each_after_commit
 from people.models import User
 
 from .models import ExportJob
@@ -69,24 +70,7 @@ def export_job_start(
 def _queue_after_commit(job_ids: list[int]) -> None:
     from .tasks import write_export
 
-    def enqueue():
-        from kombu.exceptions import OperationalError as BrokerUnreachable
-
-        for queued, pk in enumerate(job_ids):
-            try:
-                write_export.delay(pk)
-            except BrokerUnreachable:
-                # Each further attempt would wait for the broker again; the
-                # sweep queues them all once it is back.
-                logger.warning(
-                    "Broker unreachable: %d exports stay pending.",
-                    len(job_ids) - queued,
-                )
-                return
-            except Exception:  # noqa: BLE001 - a failed eager run: the sweep retries
-                logger.exception("Export %s failed; it will be retried.", pk)
-
-    transaction.on_commit(enqueue)
+    enqueue_each_after_commit(write_export, job_ids, what="exports")
 
 
 def export_job_run(*, job_id: int) -> ExportJob | None:

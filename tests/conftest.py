@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 from django.core.handlers.base import BaseHandler
@@ -11,20 +12,23 @@ from .factories import ProfileFactory, SchoolFactory, UserFactory
 from .helpers import CHROMIUM
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+NEEDS = f"DATABASE_URL, CELERY_BROKER_URL, {CHROMIUM}, redis-server"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` or `redis` need those servers. Locally they are
-    skipped when the server is not configured; in CI a missing server fails them."""
+    """Tests marked `postgres` or `redis` need those servers, `redis_server`
+    the redis-server program (to run a Redis of the test's own). Locally they
+    are skipped when it is missing; in CI a missing server fails them."""
     missing = {
         "postgres": not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         "redis": not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
         "browser": not os.path.exists(CHROMIUM),
+        "redis_server": not shutil.which("redis-server"),
     }
     for item in items:
         for marker, absent in missing.items():
             if absent and item.get_closest_marker(marker):
-                reason = f"needs {marker} (DATABASE_URL, CELERY_BROKER_URL, {CHROMIUM})"
+                reason = f"needs {marker} ({NEEDS})"
                 if IN_CI:
                     item.add_marker(
                         pytest.mark.usefixtures("_fail_missing_service_in_ci")

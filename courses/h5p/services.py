@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tasks import enqueue
 from courses.models import H5PLibrary, H5PPackage
 
 from . import storage
@@ -159,7 +160,15 @@ def _schedule_unpack(package: H5PPackage) -> None:
     if package.file.size > sync_unpack_limit():
         from courses.tasks import unpack_h5p_package
 
-        transaction.on_commit(partial(unpack_h5p_package.delay, package.pk))
+        # With the broker down the package is unpacked in this process.
+        transaction.on_commit(
+            partial(
+                enqueue,
+                unpack_h5p_package,
+                package.pk,
+                fallback=partial(h5p_package_unpack, package_id=package.pk),
+            )
+        )
     else:
         transaction.on_commit(partial(h5p_package_unpack, package_id=package.pk))
 

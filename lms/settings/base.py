@@ -235,9 +235,16 @@ CACHES = {
     }
 }
 if os.environ.get("CACHE_URL"):
+    # Django's Redis backend, answering from process memory while Redis is
+    # down so that pages render and rate limits keep counting (core.cache).
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": os.environ["CACHE_URL"],
+        "OPTIONS": {
+            "RETRY_SECONDS": 5,
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+        },
     }
 
 EMAIL_BACKEND = os.environ.get(
@@ -255,9 +262,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
-    CELERY_BROKER_URL or None
-)
+# Nobody waits for a task's result, so none is stored: queueing a task whose
+# result is awaited subscribes to the result store first, and with Redis down
+# that retried for 20 seconds and then failed the request.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -2,10 +2,8 @@
 delivered twice: the office still gets an answer, and no certificate or PDF is
 lost or doubled. Tests marked `redis` run a real worker against Redis."""
 
-import contextlib
 import datetime
 import io
-import os
 import threading
 import time
 import zipfile
@@ -25,46 +23,17 @@ from certificates.services import (
 from courses.models import CourseCompletion, Enrolment
 from courses.models.learning import CompletionStatus, Source
 from lms.celery import app as celery_app
+from tests.helpers import celery_broker
 
 from .conftest import fake_pdf_bytes, sha256, stored_pdfs
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
-@contextlib.contextmanager
 def broker_unreachable():
     """Send tasks to a Redis that refuses connections, as when Redis is down:
-    broker and result store (by default the same Redis) both unreachable.
-    CELERY_BROKER_URL and CELERY_RESULT_BACKEND in the environment outrank the
-    app's configuration, so they are replaced too, and the cached producer
-    pools and result backend are set aside so nothing reaches a working Redis."""
-    conf, names = celery_app.conf, ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
-    saved_conf = (conf.task_always_eager, conf.broker_url, conf.result_backend)
-    saved_env = {name: os.environ.get(name) for name in names}
-    saved_cache = (
-        celery_app._pool,
-        celery_app.amqp._producer_pool,
-        celery_app._backend_cache,
-        getattr(celery_app._local, "backend", None),
-    )
-    conf.task_always_eager = False
-    conf.broker_url = conf.result_backend = UNREACHABLE
-    os.environ.update(dict.fromkeys(names, UNREACHABLE))
-    celery_app._pool = celery_app.amqp._producer_pool = None
-    celery_app._backend_cache = celery_app._local.backend = None
-    try:
-        yield
-    finally:
-        # The pools for the unreachable Redis hold no connection; kombu keeps
-        # them by URL for the next test, so they are dropped, not closed.
-        conf.task_always_eager, conf.broker_url, conf.result_backend = saved_conf
-        for name, value in saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        celery_app._pool, celery_app.amqp._producer_pool = saved_cache[:2]
-        celery_app._backend_cache, celery_app._local.backend = saved_cache[2:]
+    broker and result store (by default the same Redis) both unreachable."""
+    return celery_broker(UNREACHABLE)
 
 
 @pytest.fixture

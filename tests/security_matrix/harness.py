@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from .world import OWNER_NAME, OWNER_REFLECTION, OWNER_SERIAL, ROLES
 
@@ -143,3 +143,42 @@ def shown_markers(response) -> list[str]:
         return []
     text = response.content.decode("utf-8", "replace")
     return [marker for marker in OWNER_MARKERS if marker in text]
+
+
+def route_kwargs(name: str) -> list[str]:
+    """The keyword arguments of URL `name` (with its namespaces)."""
+    possibilities = get_resolver().reverse_dict.getlist(name.split(":")[-1])
+    if ":" in name:
+        resolver = get_resolver()
+        for namespace in name.split(":")[:-1]:
+            resolver = resolver.namespace_dict[namespace][1]
+        possibilities = resolver.reverse_dict.getlist(name.split(":")[-1])
+    return list(possibilities[0][0][0][1]) if possibilities else []
+
+
+def check(world, name, route_kwargs, expect, path_override=None):
+    """Ask `name` as each role by GET (and POST where the row says) and
+    return what differs from the row, and what each role got."""
+    url = path_override or url_for(world, name, route_kwargs, expect)
+    problems, observed = [], {}
+    for method in ("get", "post"):
+        codes = expect.codes(method)
+        if codes is None:
+            continue
+        observed[method] = []
+        for role, wanted in zip(ROLES, codes, strict=True):
+            watch = method == "post" and role not in expect.changes.split()
+            response, changed, shown = ask(world, role, method, url, expect, watch)
+            got = observed_code(response)
+            observed[method].append(got)
+            if got != wanted:
+                problems.append(
+                    f"{method.upper()} {url} as {role}: {got}, not {wanted}"
+                )
+            if changed:
+                problems.append(
+                    f"POST {url} as {role} ({got}) changed {', '.join(changed)}"
+                )
+            if shown and role not in expect.sees_owner.split():
+                problems.append(f"{method.upper()} {url} as {role} showed {shown}")
+    return problems, observed

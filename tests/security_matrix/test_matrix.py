@@ -8,13 +8,11 @@ a URL name that the table in expectations.py does not list fails
 import os
 
 import pytest
-from django.urls import get_resolver
 from wagtail.models import Page
 
 from .expectations import EXPECTED, PAGES, REPRESENTATIVE_ADMIN
-from .harness import ask, observed_code, url_for
+from .harness import check, route_kwargs
 from .urls import PROJECT_APPS, all_routes, routes_to_cover
-from .world import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +21,6 @@ pytestmark = pytest.mark.django_db
 RECORD = os.environ.get("MATRIX_RECORD")
 PAGE_ROUTE = "wagtail_serve"
 ROUTES = {r.name: r for r in all_routes() if r.name}
-
-
-def _route_kwargs(name: str) -> list[str]:
-    possibilities = get_resolver().reverse_dict.getlist(name.split(":")[-1])
-    if ":" in name:
-        resolver = get_resolver()
-        for namespace in name.split(":")[:-1]:
-            resolver = resolver.namespace_dict[namespace][1]
-        possibilities = resolver.reverse_dict.getlist(name.split(":")[-1])
-    return list(possibilities[0][0][0][1]) if possibilities else []
 
 
 def test_every_url_has_an_expectation():
@@ -69,32 +57,6 @@ def _all_subclasses(cls):
     return found
 
 
-def _check(world, name, route_kwargs, expect, path_override=None):
-    url = path_override or url_for(world, name, route_kwargs, expect)
-    problems, observed = [], {}
-    for method in ("get", "post"):
-        codes = expect.codes(method)
-        if codes is None:
-            continue
-        observed[method] = []
-        for role, wanted in zip(ROLES, codes, strict=True):
-            watch = method == "post" and role not in expect.changes.split()
-            response, changed, shown = ask(world, role, method, url, expect, watch)
-            got = observed_code(response)
-            observed[method].append(got)
-            if got != wanted:
-                problems.append(
-                    f"{method.upper()} {url} as {role}: {got}, not {wanted}"
-                )
-            if changed:
-                problems.append(
-                    f"POST {url} as {role} ({got}) changed {', '.join(changed)}"
-                )
-            if shown and role not in expect.sees_owner.split():
-                problems.append(f"{method.upper()} {url} as {role} showed {shown}")
-    return problems, observed
-
-
 def _record(key, observed, problems):
     with open(RECORD, "a") as out:
         parts = [f'{m}="{" ".join(c)}"' for m, c in observed.items()]
@@ -109,7 +71,7 @@ def test_url_answers_each_role_as_the_table_says(name, world):
     if name not in ROUTES:
         pytest.skip("gone; see test_the_table_lists_no_url_that_is_gone")
     expect = EXPECTED.get(name) or REPRESENTATIVE_ADMIN[name]
-    problems, observed = _check(world, name, _route_kwargs(name), expect)
+    problems, observed = check(world, name, route_kwargs(name), expect)
     if RECORD:
         _record(name, observed, problems)
         return
@@ -120,7 +82,7 @@ def test_url_answers_each_role_as_the_table_says(name, world):
 def test_page_answers_each_role_as_the_table_says(attr, world):
     expect = PAGES[attr]
     page = getattr(world, attr)
-    problems, observed = _check(world, PAGE_ROUTE, [], expect, page.url)
+    problems, observed = check(world, PAGE_ROUTE, [], expect, page.url)
     if RECORD:
         _record(attr, observed, problems)
         return
