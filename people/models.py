@@ -210,8 +210,8 @@ class Profile(models.Model):
 
 class AuditEvent(models.Model):
     """One security-relevant action: sign-ins and their failures, password and
-    two-factor changes, role changes, certificates, exports. Written only by
-    people.audit.record; never changed afterwards."""
+    two-factor changes, role changes, certificates, exports, H5P library installs
+    and upgrades. Written only by people.audit.record; never changed afterwards."""
 
     class Action(models.TextChoices):
         LOGIN = "login", _("signed in")
@@ -236,6 +236,8 @@ class AuditEvent(models.Model):
         )
         CERTIFICATE_REVOKE = "certificate_revoke", _("certificate revoked")
         EXPORT = "export", _("data exported")
+        H5P_LIBRARY_INSTALL = "h5p_library_install", _("H5P library installed")
+        H5P_LIBRARY_UPGRADE = "h5p_library_upgrade", _("H5P library upgraded")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

@@ -48,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "courses.change_h5ppackage",
         "courses.view_h5ppackage",
         "courses.delete_h5ppackage",
+        "courses.install_h5plibrary",
         "people.view_all_schools",
         "people.add_user",
         "people.change_user",

@@ -23,14 +23,20 @@ from wagtail.snippets.views.snippets import (
 from cms.snippets import SnippetViewSet
 from courses.models import H5PPackage
 
-from .services import h5p_package_create, h5p_package_delete, h5p_package_replace
+from .services import (
+    h5p_check_library_installs,
+    h5p_package_create,
+    h5p_package_delete,
+    h5p_package_replace,
+)
 from .validation import validate_package
 
 
 class H5PPackageForm(WagtailAdminModelForm):
-    """Upload or replace a .h5p file. Its structure is validated here, so a
-    bad package is refused with the reason and nothing is stored. An empty
-    title takes the title inside the package."""
+    """Upload or replace a .h5p file. Its structure is validated here, and
+    whether it would install or upgrade a library the user may not, so a bad
+    package is refused with the reason and nothing is stored. An empty title
+    takes the title inside the package."""
 
     class Meta:
         model = H5PPackage
@@ -54,6 +60,7 @@ class H5PPackageForm(WagtailAdminModelForm):
         file = self.cleaned_data.get("file")
         if isinstance(file, UploadedFile):
             self.package_info = validate_package(file)
+            h5p_check_library_installs(info=self.package_info, by=self.for_user)
         return file
 
     def clean(self):
@@ -71,11 +78,11 @@ class H5PPackageForm(WagtailAdminModelForm):
         title = self.cleaned_data["title"]
         if self.instance._state.adding:
             self.instance = h5p_package_create(
-                title=title, file=new_file, uploaded_by=self.for_user
+                title=title, file=new_file, by=self.for_user
             )
         else:
             self.instance = h5p_package_replace(
-                package=self.instance, title=title, file=new_file
+                package=self.instance, title=title, file=new_file, by=self.for_user
             )
         return self.instance
 

@@ -8,6 +8,13 @@ it writes, installs the libraries the package brings (once per machine name
 and major.minor, shared by all packages), and marks the package `ready`, or
 `failed` with the reason and no files left behind. Files are removed only
 after the transaction that deleted or replaced their package commits.
+
+Libraries are shared by every package, so installing one, or upgrading it to
+a higher patch, needs the permission `courses.install_h5plibrary` (the
+programme office and administrators). An upload by someone without it that
+would install or upgrade a library is refused naming the libraries; the
+decision is stored on the package and checked again when it is unpacked.
+Every install and upgrade is written to the audit log (people.audit).
 """
 
 import logging
@@ -23,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from core.tasks import enqueue
 from courses.models import H5PLibrary, H5PPackage
+from people import audit
 
 from . import storage
 from .validation import LibraryMeta, LibraryRef, PackageInfo, validate_archive
@@ -31,6 +39,7 @@ from .validation import validate_package as _validate_upload
 logger = logging.getLogger(__name__)
 Status = H5PPackage.Status
 LIBRARY_LINKS = H5PPackage.libraries.through
+INSTALL_PERMISSION = "courses.install_h5plibrary"
 
 
 def sync_unpack_limit() -> int:
@@ -39,18 +48,63 @@ def sync_unpack_limit() -> int:
     return getattr(settings, "H5P_SYNC_UNPACK_BYTES", 5 * 1024 * 1024)
 
 
-@transaction.atomic
-def h5p_package_create(*, title: str, file: File, uploaded_by=None) -> H5PPackage:
-    """Store a new package as `processing` and unpack it after commit.
+def h5p_may_install_libraries(user) -> bool:
+    """Whether `user` may install or upgrade the libraries all packages
+    share. None stands for the system (the demo seed, management commands)."""
+    return user is None or user.has_perm(INSTALL_PERMISSION)
 
+
+def h5p_check_library_installs(*, info: PackageInfo, by) -> None:
+    """Refuse a package that would install or upgrade libraries unless `by`
+    may install them (h5p_may_install_libraries).
+
+    Raises ValidationError (code `library_install_not_permitted`) naming the
+    libraries, as machineName major.minor.patch, and who can install them.
+    """
+    if not h5p_may_install_libraries(by):
+        install = _libraries_to_install(info)
+        if install:
+            raise _install_not_permitted(install)
+
+
+def _install_not_permitted(install: list[LibraryMeta]) -> ValidationError:
+    return ValidationError(
+        _(
+            "This package would install or upgrade libraries that every package "
+            "shares: %(libraries)s. Only programme office staff or an "
+            "administrator may install libraries; ask them to upload this "
+            "package first."
+        ),
+        code="library_install_not_permitted",
+        params={"libraries": ", ".join(_version_label(meta) for meta in install)},
+    )
+
+
+def _version_label(meta: LibraryMeta) -> str:
+    ref = meta.ref
+    return f"{ref.machine_name} {ref.major}.{ref.minor}.{meta.patch}"
+
+
+@transaction.atomic
+def h5p_package_create(*, title: str, file: File, by) -> H5PPackage:
+    """Store a new package uploaded by `by` as `processing` and unpack it
+    after commit.
+
+    `by` is the acting user, required so no caller forgets it; None only for
+    the system (the demo seed, management commands, tests' fixtures), which
+    may install libraries.
     Raises ValidationError if the file breaks any rule of
-    courses.h5p.validation (nothing is stored then) or the title is empty.
+    courses.h5p.validation, if it would install or upgrade a library and
+    `by` may not (h5p_check_library_installs), or if the title is empty;
+    nothing is stored then.
     """
     info = _validate_upload(file)
+    h5p_check_library_installs(info=info, by=by)
     package = H5PPackage(
         title=title,
         file=file,
-        uploaded_by=uploaded_by,
+        uploaded_by=by,
+        may_install_libraries=h5p_may_install_libraries(by),
         status=Status.PROCESSING,
         main_library=info.main_library,
         h5p_json=info.h5p_json,
@@ -66,13 +120,19 @@ def h5p_package_create(*, title: str, file: File, uploaded_by=None) -> H5PPackag
 
 @transaction.atomic
 def h5p_package_replace(
-    *, package: H5PPackage, title: str | None = None, file: File | None = None
+    *,
+    package: H5PPackage,
+    title: str | None = None,
+    file: File | None = None,
+    by,
 ) -> H5PPackage:
     """Change a package's title and, given a new file, replace its file: the
-    package is `processing` again and is unpacked after commit; the old file
-    is deleted after commit.
+    package is `processing` again, counts as uploaded by `by` and is unpacked
+    after commit; the old file is deleted after commit.
 
-    Raises ValidationError as h5p_package_create does; nothing changes then.
+    `by` is the acting user (None only for the system, as in
+    h5p_package_create). Raises ValidationError as h5p_package_create does;
+    nothing changes then.
     """
     if title is not None:
         package.title = title
@@ -81,8 +141,11 @@ def h5p_package_replace(
         package.save(update_fields=["title", "updated_at"])
         return package
     info = _validate_upload(file)
+    h5p_check_library_installs(info=info, by=by)
     old_name = H5PPackage.objects.values_list("file", flat=True).get(pk=package.pk)
     package.file = file
+    package.uploaded_by = by
+    package.may_install_libraries = h5p_may_install_libraries(by)
     package.status, package.error = Status.PROCESSING, ""
     package.main_library, package.h5p_json = info.main_library, info.h5p_json
     package.full_clean()
@@ -178,9 +241,11 @@ def h5p_package_unpack(*, package_id: int) -> H5PPackage | None:
     libraries it brings, then mark it `ready`.
 
     Idempotent: a ready package (or a deleted one) is left alone. A package
-    that fails validation or extraction is marked `failed` with the reason,
-    and every file this run wrote is removed; this function does not raise
-    for a bad package. If the file was replaced meanwhile, the result of this
+    that fails validation or extraction, or that would now install or upgrade
+    a library though its uploader may not (a library was removed or the file
+    changed since upload), is marked `failed` with the reason, and every file
+    this run wrote is removed; this function does not raise for a bad
+    package. If the file was replaced meanwhile, the result of this
     run is thrown away (the replacement schedules its own run).
     """
     package = H5PPackage.objects.filter(pk=package_id).first()
@@ -192,6 +257,8 @@ def h5p_package_unpack(*, package_id: int) -> H5PPackage | None:
         with package.file.open("rb"), zipfile.ZipFile(package.file) as archive:
             info = validate_archive(archive)
             install = _libraries_to_install(info)
+            if install and not package.may_install_libraries:
+                raise _install_not_permitted(install)
             staged = storage.stage_package(
                 archive, info, package_pk=package_id, install=install
             )
@@ -239,7 +306,7 @@ def _finish_unpack(package_id, file_name, info, staged) -> H5PPackage | None:
             return package
         old_ids = set(package.libraries.values_list("pk", flat=True))
         libraries = [
-            _install_library(info.libraries[ref], path)
+            _install_library(info.libraries[ref], path, package=package)
             for ref, path in staged.libraries.items()
         ]
         libraries += _library_rows(set(info.libraries) - set(staged.libraries))
@@ -253,9 +320,10 @@ def _finish_unpack(package_id, file_name, info, staged) -> H5PPackage | None:
     return package
 
 
-def _install_library(meta: LibraryMeta, staged_dir) -> H5PLibrary:
+def _install_library(meta: LibraryMeta, staged_dir, *, package) -> H5PLibrary:
     """Rename a staged library into place unless the same or a newer patch
-    got installed meanwhile; create or update its row."""
+    got installed meanwhile; create or update its row and record the install
+    or upgrade in the audit log."""
     ref = meta.ref
     lookup = {
         "machine_name": ref.machine_name,
@@ -267,17 +335,43 @@ def _install_library(meta: LibraryMeta, staged_dir) -> H5PLibrary:
         storage.remove_tree(staged_dir)
         return row
     storage.swap_into_place(staged_dir, storage.library_dir(ref.folder_name))
+    previous = None if row is None else row.patch_version
     if row is None:
         try:
             with transaction.atomic():
-                return H5PLibrary.objects.create(
+                row = H5PLibrary.objects.create(
                     **lookup, patch_version=meta.patch, title=meta.title
                 )
         except IntegrityError:  # installed concurrently
             row = H5PLibrary.objects.get(**lookup)
-    row.patch_version, row.title = meta.patch, meta.title
-    row.save(update_fields=["patch_version", "title"])
+            previous = row.patch_version
+    if previous is not None:
+        row.patch_version, row.title = meta.patch, meta.title
+        row.save(update_fields=["patch_version", "title"])
+    _record_install(meta, previous, package)
     return row
+
+
+def _record_install(meta: LibraryMeta, previous: int | None, package) -> None:
+    """One audit event per library installed (new, or its folder restored)
+    or upgraded to a higher patch; it rolls back with a failed install."""
+    ref = meta.ref
+    version = f"{ref.major}.{ref.minor}"
+    upgrade = previous is not None and previous < meta.patch
+    audit.record(
+        action=audit.Action.H5P_LIBRARY_UPGRADE
+        if upgrade
+        else audit.Action.H5P_LIBRARY_INSTALL,
+        actor=package.uploaded_by,
+        target=_version_label(meta),
+        details={
+            "library": ref.machine_name,
+            "from_version": None if previous is None else f"{version}.{previous}",
+            "to_version": f"{version}.{meta.patch}",
+            "package_id": package.pk,
+            "package_title": package.title,
+        },
+    )
 
 
 def _mark_failed(package_id: int, file_name: str, reason: str) -> H5PPackage | None:

@@ -32,6 +32,12 @@ class H5PLibrary(models.Model):
     class Meta:
         verbose_name = _("H5P library")
         verbose_name_plural = _("H5P libraries")
+        # Libraries are shared by every package, so installing or upgrading
+        # one (by uploading a package that brings it) is a permission of its
+        # own, as Moodle's moodle/h5p:updatelibraries.
+        permissions = [
+            ("install_h5plibrary", _("Can install or upgrade H5P libraries")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["machine_name", "major_version", "minor_version"],
@@ -69,8 +75,14 @@ class H5PPackage(models.Model):
     libraries = models.ManyToManyField(
         H5PLibrary, blank=True, related_name="packages", verbose_name=_("libraries")
     )
+    # Who uploaded the current file, and whether they (or the system, for an
+    # upload with no user) may install the libraries it brings: decided at
+    # upload time, since the unpack may run later in a Celery task.
     uploaded_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    may_install_libraries = models.BooleanField(
+        _("may install libraries"), default=False, editable=False
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -35,6 +35,7 @@ def quiz_lesson(settings, tmp_path, catalog, category):
     package = h5p_package_create(
         title="十项准则小测验",
         file=ContentFile(build_quiz_package(**quiz), name="quiz.h5p"),
+        by=None,
     )
     package.refresh_from_db()
     assert package.is_ready, package.error

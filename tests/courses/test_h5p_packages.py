@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from courses import tasks
 from courses.h5p import services, storage
@@ -22,6 +23,7 @@ from courses.h5p.admin import H5PPackageDeleteBulkAction, H5PPackageForm
 from courses.h5p.storage import ByteBudget
 from courses.h5p.validation import Limits, validate_package
 from courses.models import H5PLibrary, H5PPackage
+from people.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -129,16 +131,19 @@ def files_under(root) -> list[str]:
     )
 
 
-def create(file, django_capture_on_commit_callbacks, title="练习") -> H5PPackage:
+def create(
+    file, django_capture_on_commit_callbacks, title="练习", by=None
+) -> H5PPackage:
+    """Upload and unpack a package; by the system unless `by` is given."""
     with django_capture_on_commit_callbacks(execute=True):
-        package = services.h5p_package_create(title=title, file=file)
+        package = services.h5p_package_create(title=title, file=file, by=by)
     package.refresh_from_db()
     return package
 
 
 def assert_refused(file, code, media_root):
     with pytest.raises(ValidationError) as refused:
-        services.h5p_package_create(title="练习", file=file)
+        services.h5p_package_create(title="练习", file=file, by=None)
     assert refused.value.code == code
     assert str(refused.value.messages[0])
     assert not H5PPackage.objects.exists()
@@ -626,7 +631,9 @@ def test_replace_with_a_bad_file_is_refused_and_changes_nothing(
     entries["content/evil.php"] = b"<?php"
 
     with pytest.raises(ValidationError) as refused:
-        services.h5p_package_replace(package=package, file=upload(build_zip(entries)))
+        services.h5p_package_replace(
+            package=package, file=upload(build_zip(entries)), by=None
+        )
 
     package.refresh_from_db()
     assert refused.value.code == "file_type"
@@ -644,7 +651,7 @@ def test_replace_revalidates_unpacks_the_new_file_and_cleans_up_after_commit(
     new = package_upload(content={"question": "新的问题"})
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.h5p_package_replace(package=package, title="新标题", file=new)
+        services.h5p_package_replace(package=package, title="新标题", file=new, by=None)
         assert package.status == H5PPackage.Status.PROCESSING
 
     package.refresh_from_db()
@@ -667,7 +674,9 @@ def test_package_is_processing_until_unpacked_after_commit(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        package = services.h5p_package_create(title="练习", file=package_upload())
+        package = services.h5p_package_create(
+            title="练习", file=package_upload(), by=None
+        )
 
     assert package.status == H5PPackage.Status.PROCESSING
     assert not storage.content_root(package).exists()
@@ -778,6 +787,8 @@ def test_failed_package_unpacks_when_the_task_runs_again(
 def test_trainer_uploads_a_package_in_the_admin(
     client, trainer, django_capture_on_commit_callbacks
 ):
+    # Its library is installed already: the trainer installs nothing.
+    create(package_upload(), django_capture_on_commit_callbacks)
     client.force_login(trainer)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -786,7 +797,7 @@ def test_trainer_uploads_a_package_in_the_admin(
             {"title": "", "file": package_upload()},
         )
 
-    package = H5PPackage.objects.get()
+    package = H5PPackage.objects.latest("pk")
     assert response.status_code == 302
     assert package.title == "心理辅导小练习"
     assert package.uploaded_by == trainer
@@ -969,3 +980,231 @@ def test_form_title_defaults_to_the_package_title():
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["title"] == "心理辅导小练习"
+
+
+# --- who may install or upgrade libraries ------------------------------------------
+
+
+def with_patch(patch: int, *libraries: dict) -> SimpleUploadedFile:
+    """A package bringing TEST_LIB at this patch version (and `libraries`)."""
+    entries = entries_for(TEST_LIB, *libraries)
+    entries["H5P.TestLib-1.0/library.json"] = {**TEST_LIB, "patchVersion": patch}
+    entries["H5P.TestLib-1.0/test.js"] = f"window.testLib = {patch};"
+    return upload(build_zip(entries))
+
+
+def installed_js() -> str:
+    return (storage.library_dir("H5P.TestLib-1.0") / "test.js").read_text()
+
+
+def library_events():
+    return AuditEvent.objects.filter(
+        action__in=["h5p_library_install", "h5p_library_upgrade"]
+    ).order_by("pk")
+
+
+@pytest.mark.parametrize(
+    ("role", "may"), [("trainer", False), ("office", True), ("admin_user", True)]
+)
+def test_only_office_and_administrators_may_install_libraries(role, may, request):
+    user = request.getfixturevalue(role)
+
+    assert user.has_perm("courses.install_h5plibrary") is may
+    assert services.h5p_may_install_libraries(user) is may
+
+
+def test_trainer_package_needing_a_new_library_is_refused_naming_who_can_install(
+    trainer, media_root
+):
+    with pytest.raises(ValidationError) as refused, translation.override("zh-hans"):
+        services.h5p_package_create(
+            title="练习", file=package_upload(OTHER_LIB, TEST_LIB), by=trainer
+        )
+
+    message = refused.value.messages[0]
+    assert refused.value.code == "library_install_not_permitted"
+    assert "H5P.Other 2.1.0" in message and "H5P.TestLib 1.0.0" in message
+    assert "项目办公室" in message and "系统管理员" in message
+    assert not H5PPackage.objects.exists()
+    assert not H5PLibrary.objects.exists()
+    assert files_under(media_root) == []
+
+
+@pytest.mark.parametrize("patch", [2, 1])
+def test_trainer_package_with_libraries_installed_at_same_or_newer_patch_is_accepted(
+    patch, trainer, django_capture_on_commit_callbacks
+):
+    create(with_patch(2), django_capture_on_commit_callbacks)
+
+    package = create(with_patch(patch), django_capture_on_commit_callbacks, by=trainer)
+
+    assert package.is_ready
+    assert package.uploaded_by == trainer
+    assert [lib.folder_name for lib in package.libraries.all()] == ["H5P.TestLib-1.0"]
+    assert H5PLibrary.objects.get().patch_version == 2
+    assert installed_js() == "window.testLib = 2;"
+    assert not library_events().filter(actor=trainer).exists()
+
+
+def test_trainer_package_with_a_higher_patch_is_refused_and_the_library_is_kept(
+    trainer, django_capture_on_commit_callbacks
+):
+    create(with_patch(0), django_capture_on_commit_callbacks)
+
+    with pytest.raises(ValidationError) as refused:
+        create(with_patch(3), django_capture_on_commit_callbacks, by=trainer)
+
+    assert refused.value.code == "library_install_not_permitted"
+    assert "H5P.TestLib 1.0.3" in refused.value.messages[0]
+    assert H5PPackage.objects.count() == 1
+    assert H5PLibrary.objects.get().patch_version == 0
+    assert installed_js() == "window.testLib = 0;"
+
+
+def test_trainer_replacing_a_file_with_a_higher_patch_is_refused(
+    trainer, django_capture_on_commit_callbacks
+):
+    package = create(with_patch(0), django_capture_on_commit_callbacks)
+
+    with pytest.raises(ValidationError) as refused:
+        services.h5p_package_replace(package=package, file=with_patch(1), by=trainer)
+
+    package.refresh_from_db()
+    assert refused.value.code == "library_install_not_permitted"
+    assert (package.is_ready, package.uploaded_by) == (True, None)
+    assert H5PLibrary.objects.get().patch_version == 0
+
+
+def test_office_installs_libraries_and_each_install_is_audited(
+    office, django_capture_on_commit_callbacks
+):
+    package = create(
+        package_upload(OTHER_LIB, TEST_LIB),
+        django_capture_on_commit_callbacks,
+        title="心理练习",
+        by=office,
+    )
+
+    events = sorted(library_events(), key=lambda e: e.target)
+    assert package.is_ready
+    assert [(e.action, e.actor, e.target) for e in events] == [
+        ("h5p_library_install", office, "H5P.Other 2.1.0"),
+        ("h5p_library_install", office, "H5P.TestLib 1.0.0"),
+    ]
+    other = next(e for e in events if e.details["library"] == "H5P.Other")
+    assert other.details == {
+        "library": "H5P.Other",
+        "from_version": None,
+        "to_version": "2.1.0",
+        "package_id": package.pk,
+        "package_title": "心理练习",
+    }
+
+
+def test_office_upgrade_is_audited_with_both_versions(
+    office, django_capture_on_commit_callbacks
+):
+    create(with_patch(0), django_capture_on_commit_callbacks)
+
+    package = create(with_patch(3), django_capture_on_commit_callbacks, by=office)
+
+    upgrade = library_events().get(action="h5p_library_upgrade")
+    assert package.is_ready
+    assert H5PLibrary.objects.get().patch_version == 3
+    assert installed_js() == "window.testLib = 3;"
+    assert (upgrade.actor, upgrade.target) == (office, "H5P.TestLib 1.0.3")
+    assert upgrade.details["from_version"] == "1.0.0"
+    assert upgrade.details["to_version"] == "1.0.3"
+    assert upgrade.details["package_id"] == package.pk
+    # The seed's own install (no user) is on the record too.
+    assert library_events().get(action="h5p_library_install").actor is None
+
+
+def test_unpack_refuses_an_install_the_uploader_may_not_make(
+    trainer, django_capture_on_commit_callbacks, media_root
+):
+    """The library was installed when the trainer uploaded, and removed before
+    the unpack: the unpack must not install it on the trainer's behalf."""
+    first = create(package_upload(), django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False) as unpack:
+        package = services.h5p_package_create(
+            title="练习", file=package_upload(), by=trainer
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.h5p_package_delete(package=first)
+    assert not H5PLibrary.objects.exists()
+
+    with translation.override("zh-hans"):
+        for callback in unpack:
+            callback()
+
+    package.refresh_from_db()
+    assert package.status == H5PPackage.Status.FAILED
+    assert "H5P.TestLib 1.0.0" in package.error and "项目办公室" in package.error
+    assert not H5PLibrary.objects.exists()
+    assert not storage.library_dir("H5P.TestLib-1.0").exists()
+    assert not storage.content_root(package).exists()
+    assert not library_events().filter(actor=trainer).exists()
+
+
+def test_audit_events_roll_back_with_a_failed_install(
+    office, django_capture_on_commit_callbacks, monkeypatch
+):
+    real_swap, real_record = storage.swap_into_place, services.audit.record
+    recorded = []
+
+    def swap_libraries_only(staged, target):
+        if target.parent == storage.h5p_root() / "content":
+            raise OSError("disk full")
+        real_swap(staged, target)
+
+    def record(**kwargs):
+        recorded.append(kwargs["target"])
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(storage, "swap_into_place", swap_libraries_only)
+    monkeypatch.setattr(services.audit, "record", record)
+
+    package = create(package_upload(), django_capture_on_commit_callbacks, by=office)
+
+    assert recorded == ["H5P.TestLib 1.0.0"]
+    assert package.status == H5PPackage.Status.FAILED
+    assert not H5PLibrary.objects.exists()
+    assert not library_events().exists()
+
+
+def test_admin_refuses_a_trainer_package_that_would_install_a_library(
+    client, trainer, media_root
+):
+    client.force_login(trainer)
+
+    response = client.post(
+        reverse("wagtailsnippets_courses_h5ppackage:add"),
+        {"title": "练习", "file": package_upload()},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert "H5P.TestLib 1.0.0" in html and "项目办公室" in html
+    assert not H5PPackage.objects.exists()
+    assert not H5PLibrary.objects.exists()
+    assert files_under(media_root) == []
+
+
+def test_admin_edit_refuses_a_trainer_upgrade_and_keeps_the_package(
+    client, trainer, django_capture_on_commit_callbacks
+):
+    package = create(with_patch(0), django_capture_on_commit_callbacks)
+    client.force_login(trainer)
+
+    response = client.post(
+        reverse("wagtailsnippets_courses_h5ppackage:edit", args=[package.pk]),
+        {"title": "改过的", "file": with_patch(4)},
+    )
+
+    package.refresh_from_db()
+    assert response.status_code == 200
+    assert "H5P.TestLib 1.0.4" in str(response.context["form"].errors["file"])
+    assert (package.title, package.is_ready) == ("练习", True)
+    assert H5PLibrary.objects.get().patch_version == 0

@@ -113,7 +113,9 @@ def probe_lesson(settings, tmp_path, catalog, category, live_server):
     settings.MEDIA_ROOT = tmp_path
     quiz = DEMO_QUIZZES["teacher-ethics"]
     quiz_package = h5p_package_create(
-        title="小测验", file=ContentFile(build_quiz_package(**quiz), name="q.h5p")
+        title="小测验",
+        file=ContentFile(build_quiz_package(**quiz), name="q.h5p"),
+        by=None,
     )
     course = catalog.add_child(
         instance=CoursePage(
@@ -127,6 +129,7 @@ def probe_lesson(settings, tmp_path, catalog, category, live_server):
     probe_package = h5p_package_create(
         title="探针",
         file=ContentFile(_probe_package(live_server.url, xapi_path), name="p.h5p"),
+        by=None,
     )
     for package in (quiz_package, probe_package):
         package.refresh_from_db()

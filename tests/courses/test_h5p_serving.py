@@ -30,6 +30,7 @@ def quiz(settings, tmp_path, catalog, category, django_capture_on_commit_callbac
             file=ContentFile(
                 build_quiz_package(**DEMO_QUIZZES["teacher-ethics"]), name="q.h5p"
             ),
+            by=None,
         )
     package.refresh_from_db()
     assert package.is_ready

@@ -119,7 +119,7 @@ def _pages(h5p_package, category, document):
 def _h5p_package():
     data = build_quiz_package(**DEMO_QUIZZES["teacher-ethics"])
     package = h5p_package_create(
-        title="矩阵测验", file=ContentFile(data, name="matrix.h5p")
+        title="矩阵测验", file=ContentFile(data, name="matrix.h5p"), by=None
     )
     # The unpacking waits for a commit that never comes inside the test's
     # transaction; run it now.
