@@ -13,18 +13,29 @@ from .helpers import CHROMIUM
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+NGINX = "/usr/sbin/nginx"
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` or `redis` need those servers. Locally they are
-    skipped when the server is not configured; in CI a missing server fails them."""
+    """Tests marked `postgres`, `redis`, `browser` or `nginx` need those
+    servers or programs. Locally they are skipped when missing; in CI a missing
+    one fails them."""
+    needs = {
+        "postgres": "a PostgreSQL DATABASE_URL",
+        "redis": "a Redis CELERY_BROKER_URL",
+        "browser": CHROMIUM,
+        "nginx": f"{NGINX} (apt-get install nginx)",
+    }
     missing = {
         "postgres": not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         "redis": not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
         "browser": not os.path.exists(CHROMIUM),
+        "nginx": not os.path.exists(NGINX),
     }
     for item in items:
         for marker, absent in missing.items():
             if absent and item.get_closest_marker(marker):
-                reason = f"needs {marker} (DATABASE_URL, CELERY_BROKER_URL, {CHROMIUM})"
+                reason = f"needs {needs[marker]}"
                 if IN_CI:
                     item.add_marker(
                         pytest.mark.usefixtures("_fail_missing_service_in_ci")
@@ -35,7 +46,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def _fail_missing_service_in_ci():
-    pytest.fail("CI must provide PostgreSQL, Redis and Chromium for marked tests")
+    pytest.fail(
+        "CI must provide PostgreSQL, Redis, Chromium and nginx for marked tests"
+    )
 
 
 @pytest.fixture
