@@ -12,23 +12,34 @@ from .factories import ProfileFactory, SchoolFactory, UserFactory
 from .helpers import CHROMIUM
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-NEEDS = f"DATABASE_URL, CELERY_BROKER_URL, {CHROMIUM}, redis-server"
+
+
+NGINX = "/usr/sbin/nginx"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` or `redis` need those servers, `redis_server`
-    the redis-server program (to run a Redis of the test's own). Locally they
-    are skipped when it is missing; in CI a missing server fails them."""
+    """Tests marked `postgres`, `redis`, `browser`, `nginx` or `redis_server`
+    need those servers or programs (`redis_server`: the redis-server program,
+    to run a Redis of the test's own). Locally they are skipped when missing;
+    in CI a missing one fails them."""
+    needs = {
+        "postgres": "a PostgreSQL DATABASE_URL",
+        "redis": "a Redis CELERY_BROKER_URL",
+        "browser": CHROMIUM,
+        "nginx": f"{NGINX} (apt-get install nginx)",
+        "redis_server": "redis-server (apt-get install redis-server)",
+    }
     missing = {
         "postgres": not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         "redis": not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
         "browser": not os.path.exists(CHROMIUM),
+        "nginx": not os.path.exists(NGINX),
         "redis_server": not shutil.which("redis-server"),
     }
     for item in items:
         for marker, absent in missing.items():
             if absent and item.get_closest_marker(marker):
-                reason = f"needs {marker} ({NEEDS})"
+                reason = f"needs {needs[marker]}"
                 if IN_CI:
                     item.add_marker(
                         pytest.mark.usefixtures("_fail_missing_service_in_ci")
@@ -39,7 +50,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def _fail_missing_service_in_ci():
-    pytest.fail("CI must provide PostgreSQL, Redis and Chromium for marked tests")
+    pytest.fail(
+        "CI must provide PostgreSQL, Redis, Chromium and nginx for marked tests"
+    )
 
 
 @pytest.fixture

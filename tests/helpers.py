@@ -2,7 +2,6 @@
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -104,39 +103,90 @@ def celery_broker(url: str):
         celery_app._backend_cache, celery_app._local.backend = saved_cache[2:]
 
 
-class RedisServer:
-    """A Redis server of the test's own on `port` (never the shared one), that
-    the test may stop and start again."""
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on, chosen by the system
+    (outside the fixed ports of shared servers, e.g. Redis's 6379)."""
 
-    def __init__(self, port: int):
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ProcessLog:
+    """The lines a child process writes to one stream, read in a thread so
+    that a test can wait for a line while the process goes on."""
+
+    def __init__(self, stream):
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+
+    def count(self, text: str) -> int:
+        with self._changed:
+            return sum(text in line for line in self.lines)
+
+    def wait_for(self, text: str, *, times: int = 1, timeout: float = 60) -> None:
+        """Wait until `text` has appeared in `times` lines."""
+        with self._changed:
+            found = self._changed.wait_for(
+                lambda: sum(text in line for line in self.lines) >= times, timeout
+            )
+        assert found, f"{text!r} never appeared (x{times}):\n{self.text()[-4000:]}"
+
+    def text(self) -> str:
+        with self._changed:
+            return "".join(self.lines)
+
+
+class RedisServer:
+    """A Redis server of a test's own on a free port, which the test may stop
+    and start again (never the shared one on 6379)."""
+
+    def __init__(self, folder=None):
+        self.port = free_port()
+        self.folder = folder
         self.process = None
 
+    @property
+    def url(self) -> str:
+        return self.db(0)
+
+    def db(self, number: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{number}"
+
     def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is needed (Debian package redis-server)"
+
+        import redis
+
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no"],
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"]
+            + (["--dir", str(self.folder)] if self.folder else []),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
         )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                client.ping()
                 return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
+            except redis.ConnectionError:
+                time.sleep(0.02)
+        raise AssertionError(f"redis-server on port {self.port} did not start")
 
     def stop(self) -> None:
-        """Kill it as a crash would (no shutdown, connections reset)."""
-        if self.process is not None:
+        """Stop at once, as a crash or a restart of Redis would."""
+        if self.process and self.process.poll() is None:
             self.process.kill()
-            self.process.wait()
-            self.process = None
+            self.process.wait(timeout=10)
+        self.process = None
 
     def __enter__(self):
         self.start()

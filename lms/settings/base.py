@@ -274,7 +274,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A broker that is down must not hang the request that queues a task.
+# A broker that is down must not hang the request that queues a task. Workers
+# and beat drop these options and wait for the broker for ever (lms/celery.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0}
 CELERY_BEAT_SCHEDULE = {
     "resume-pending-certificates": {

@@ -46,8 +46,8 @@ def test_after_a_failure_redis_is_left_alone_until_the_retry_time(monkeypatch):
 
 @pytest.mark.redis_server
 def test_redis_stopped_and_started_again():
-    with RedisServer(6392) as redis:
-        cache = _cache(f"{redis.url}/0")
+    with RedisServer() as redis:
+        cache = _cache(redis.url)
         cache.set("kept", "in redis")
         assert not cache.redis_down
 
