@@ -145,7 +145,9 @@ def import_plan(sheet: ImportSheet) -> ImportPlan:
     A row is an error when a required cell is missing, a school, cohort, track,
     role or subject is unknown, the email is invalid or used by another
     account, the username is repeated in the file or belongs to an account
-    that is not a teacher or principal, or a cell looks like a formula. Other
+    that is not a teacher or principal, a cell looks like a formula, or a cell
+    shows characters lost to the file's encoding (a name with "?", any cell
+    with "??" or U+FFFD: Excel's plain CSV turns Yi names into "????"). Other
     rows create an account, update an existing one, or leave it unchanged.
     Runs a fixed number of queries, however many rows there are.
     """
@@ -222,6 +224,37 @@ def _check_cells(row: RowPlan, headings: dict[str, str]) -> None:
     for key in ("username", "name"):
         if not row.cells.get(key):
             row.errors.append(_("%(column)s is required.") % {"column": headings[key]})
+    lost = [key for key, value in row.cells.items() if _lost_characters(key, value)]
+    if lost:
+        columns = "、".join(headings.get(key, key) for key in lost)
+        row.errors.append(
+            _(
+                "%(columns)s: characters were lost before the upload (shown as ? "
+                "or �): the file was saved in an encoding that cannot hold them, "
+                "such as Excel's plain “CSV” for Yi names. Type them again and "
+                "save as “CSV UTF-8 (comma delimited)” or as an Excel workbook "
+                "(.xlsx)."
+            )
+            % {"columns": columns}
+        )
+
+
+# What is left of characters an encoding could not hold: Excel's "CSV" on
+# Chinese Windows (GBK) writes "?" for each Yi syllable, and decoders write
+# U+FFFD for bytes they cannot read. Names never hold question marks; in other
+# cells a single one may be meant, two or more in a row are not.
+_QUESTION_MARKS = "?？"
+
+
+def _lost_characters(key: str, value: str) -> bool:
+    if "\ufffd" in value:
+        return True
+    if key == "name":
+        return any(mark in value for mark in _QUESTION_MARKS)
+    return any(
+        value[i] in _QUESTION_MARKS and value[i + 1] in _QUESTION_MARKS
+        for i in range(len(value) - 1)
+    )
 
 
 def _resolve_account(row: RowPlan, lookups: _Lookups, usernames: Counter) -> None:

@@ -366,6 +366,67 @@ def test_accounts_other_than_teachers_and_principals_are_not_changed(school, rol
     assert "is not a teacher or principal" in errors[0]
 
 
+# Characters lost before the upload ------------------------------------------------
+
+YI_NAME = "ꀊꁨꃀꑭ"
+LOST = "characters were lost before the upload"
+
+
+def test_a_gb18030_csv_keeps_yi_names(school):
+    rows = [_row(school, 姓名=YI_NAME), _row(school, 用户名="jjmz", 姓名="吉克ꃀꐥ")]
+
+    plan = _plan(_csv(rows, encoding="gb18030"))
+
+    assert [row.name for row in plan.rows] == [YI_NAME, "吉克ꃀꐥ"]
+    assert not plan.has_errors
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        YI_NAME.encode("gbk", errors="replace").decode("gbk"),  # Excel's "CSV"
+        "吉克" + "ꃀꐥ".encode("gbk", errors="replace").decode("gbk"),
+        "阿?",  # one Yi syllable lost among Chinese ones
+        "阿？？",
+        "ꀊ\ufffd\ufffd",  # bytes a decoder could not read
+    ],
+)
+def test_a_name_whose_characters_were_lost_is_refused_with_advice(school, name):
+    errors = _errors_of(_csv([_row(school, 姓名=name)]))
+
+    assert len(errors) == 1
+    assert LOST in errors[0] and "姓名" in errors[0]
+    assert "CSV UTF-8" in errors[0] and ".xlsx" in errors[0]
+
+
+def test_lost_characters_in_an_xlsx_cell_are_refused_too(school, cohort):
+    errors = _errors_of(_xlsx([_row(school, 姓名="阿\ufffd", 分组="????")]))
+
+    assert LOST in errors[0] and "姓名、分组" in errors[0]
+
+
+def test_one_question_mark_outside_the_name_is_not_taken_for_a_loss(school):
+    errors = _errors_of(_csv([_row(school, 邮箱="what?@example.org")]))
+
+    assert not any(LOST in error for error in errors)
+
+
+def test_a_sheet_with_lost_names_creates_no_account(client, office, school):
+    client.force_login(office)
+    before = _written()
+    garbled = YI_NAME.encode("gbk", errors="replace")  # what Excel wrote
+    rows = [_row(school), _row(school, 用户名="yi01", 姓名=garbled.decode("gbk"))]
+
+    response = client.get(_upload(client, _csv(rows, encoding="gbk")))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert LOST in html
+    assert response.context["counts"]["error"] == 1
+    assert 'name="fingerprint"' not in html  # nothing can be confirmed
+    assert _written() == before
+
+
 # Views ---------------------------------------------------------------------------
 
 
