@@ -18,6 +18,7 @@ from .services import (
     _render_after_commit,
     _snapshot,
     eligibility_from_rows,
+    lock_serial_counter,
     reserve_serials,
 )
 
@@ -71,25 +72,41 @@ def batch_preview(*, track=None, course=None, school=None, cohort=None):
     ]
 
 
+class NothingToIssue(Exception):
+    """Everyone in the selection who is eligible has a certificate already,
+    and no earlier batch of the same selection issued them."""
+
+
 @transaction.atomic
 def batch_start(
     *, template, created_by, track=None, course=None, school=None, cohort=None
 ) -> IssuanceBatch:
-    """Issue certificates to everyone eligible who has none yet. Idempotent:
-    a second start for the same people creates no second certificate (the
-    database refuses it), and nobody ineligible is ever included."""
-    batch = IssuanceBatch.objects.create(
-        track=track, course=course, school=school, cohort=cohort,
-        template=template, created_by=created_by,
-    )  # fmt: skip
+    """Issue certificates to everyone eligible who has none yet, in a new
+    batch, and return it.
+
+    Idempotent, also when two confirms arrive at once (a double click, two
+    office staff): starts are taken one at a time (a lock on the template's
+    serial counter, held to the end of the transaction) and the eligible are
+    read only once the lock is held, so a second start sees the first one's
+    certificates. A start that finds nobody left returns the latest batch of
+    the same selection instead of an empty one, and reserves no serial; with
+    no such batch it raises NothingToIssue. Nobody ineligible is included."""
+    today = timezone.localdate()
+    lock_serial_counter(template.serial_prefix, today.year)
+    scope = {"track": track, "course": course, "school": school, "cohort": cohort}
     to_issue = [
         row
-        for row in batch_preview(
-            track=track, course=course, school=school, cohort=cohort
-        )
+        for row in batch_preview(**scope)
         if row.eligibility.eligible and row.certificate is None
     ]
-    today = timezone.localdate()
+    if not to_issue:
+        earlier = IssuanceBatch.objects.filter(**scope).order_by("-pk").first()
+        if earlier is None:
+            raise NothingToIssue
+        return earlier
+    batch = IssuanceBatch.objects.create(
+        **scope, template=template, created_by=created_by
+    )
     serials = reserve_serials(template.serial_prefix, today.year, len(to_issue))
     # The preview already holds each completion row: no query per person.
     Certificate.objects.bulk_create(
@@ -121,7 +138,7 @@ def batch_start(
         target=str(track or course),
         details={"batch": batch.pk, "certificates": len(created)},
     )  # fmt: skip
-    if not created:
+    if not created:  # all taken by certificates issued one by one meanwhile
         batch.status = IssuanceBatch.Status.DONE
         batch.save(update_fields=["status"])
     _render_after_commit(created)

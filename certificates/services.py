@@ -93,17 +93,22 @@ def eligibility_for(
     return eligibility_from_rows(course=course, completion=row)
 
 
+def lock_serial_counter(prefix: str, year: int) -> SerialCounter:
+    """The serial counter of `prefix` and `year`, created if need be, locked
+    until the caller's transaction ends: whoever holds it is the only one
+    handing out those serials."""
+    try:
+        with transaction.atomic():
+            SerialCounter.objects.get_or_create(prefix=prefix, year=year)
+    except IntegrityError:
+        pass
+    return SerialCounter.objects.select_for_update().get(prefix=prefix, year=year)
+
+
 def reserve_serials(prefix: str, year: int, count: int) -> list[str]:
     """`count` fresh serials PREFIX-YEAR-000123, never handed out twice."""
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                SerialCounter.objects.get_or_create(prefix=prefix, year=year)
-        except IntegrityError:
-            pass
-        counter = SerialCounter.objects.select_for_update().get(
-            prefix=prefix, year=year
-        )
+        counter = lock_serial_counter(prefix, year)
         first = counter.last + 1
         counter.last += count
         counter.save(update_fields=["last"])

@@ -20,7 +20,7 @@ from core.serving import field_file_response
 from people.selectors import schools_visible_to
 
 from . import selectors, services
-from .bulk import batch_preview, batch_progress, batch_start
+from .bulk import NothingToIssue, batch_preview, batch_progress, batch_start
 from .forms import (
     BulkForm,
     IssueForm,
@@ -224,10 +224,20 @@ def bulk_start(request):
         scope = {k: data[k] for k in ("track", "course", "school", "cohort")}
         choices = _choices(request.POST, form)
         if request.POST.get("confirm") == choices:
-            batch = batch_start(
-                template=data["template"], created_by=request.user, **scope
-            )
-            return redirect("certificates:bulk_detail", pk=batch.pk)
+            try:
+                batch = batch_start(
+                    template=data["template"], created_by=request.user, **scope
+                )
+            except NothingToIssue:
+                form.add_error(
+                    None,
+                    _(
+                        "Everyone eligible in this selection has a certificate "
+                        "already; nothing was issued."
+                    ),
+                )
+            else:
+                return redirect("certificates:bulk_detail", pk=batch.pk)
         rows = batch_preview(**scope)
         preview = {
             "eligible": [

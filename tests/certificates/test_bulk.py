@@ -5,18 +5,20 @@ from types import SimpleNamespace
 import pytest
 
 from certificates.bulk import (
+    NothingToIssue,
     batch_archive,
     batch_finish_if_done,
     batch_preview,
     batch_progress,
     batch_start,
 )
-from certificates.models import AuditEntry, Certificate, IssuanceBatch
+from certificates.models import AuditEntry, Certificate, IssuanceBatch, SerialCounter
 from certificates.services import certificate_issue, certificate_render
 from courses import services as course_services
 from courses.models import CourseCompletion, Enrolment
 from courses.models.learning import CompletionStatus, Source
 from tests.factories import CohortFactory, SchoolFactory
+from tests.helpers import at_once
 
 from .conftest import fake_pdf_bytes
 
@@ -212,12 +214,62 @@ def test_starting_again_for_the_same_group_issues_nothing_new(
     first = batch_start(template=template, created_by=office, **kwargs)
     before = set(Certificate.objects.values_list("pk", "serial"))
 
+    counter = SerialCounter.objects.get().last
     second = batch_start(template=template, created_by=office, **kwargs)
 
     assert set(Certificate.objects.values_list("pk", "serial")) == before
     assert first.certificates.count() == 2
-    assert second.certificates.count() == 0
-    assert second.status == "done"  # nothing to wait for
+    assert second == first  # no second, empty batch
+    assert IssuanceBatch.objects.count() == 1
+    assert SerialCounter.objects.get().last == counter  # no serial burnt
+
+
+def test_starting_with_nobody_left_and_no_earlier_batch_issues_nothing(
+    group, course, office, template
+):
+    for user in group.eligible:
+        certificate_issue(
+            holder=user, template=template, issued_by=office, course=course
+        )
+    counter = SerialCounter.objects.get().last
+
+    with pytest.raises(NothingToIssue):
+        batch_start(
+            template=template,
+            created_by=office,
+            course=course,
+            school=group.school,
+            cohort=group.cohort,
+        )
+
+    assert not IssuanceBatch.objects.exists()
+    assert SerialCounter.objects.get().last == counter
+
+
+# Threads need committed data: transactional, with the migrations' data
+# restored for the tests that follow.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirms_at_once_make_one_batch_and_no_serial_gap(
+    group, course, office, template
+):
+    kwargs = {"course": course, "school": group.school, "cohort": group.cohort}
+
+    def start(_i):
+        return batch_start(template=template, created_by=office, **kwargs).pk
+
+    results = at_once(start, 4)
+
+    batch = IssuanceBatch.objects.get()
+    assert results == [batch.pk] * 4
+    serials = sorted(Certificate.objects.values_list("serial", flat=True))
+    last = SerialCounter.objects.get(prefix=template.serial_prefix).last
+    year = serials[0].split("-")[-2]
+    prefix = template.serial_prefix
+    # The one issued before, then the batch's two: nothing burnt in between.
+    assert serials == [f"{prefix}-{year}-{n:06d}" for n in range(1, last + 1)]
+    assert last == 3
+    assert batch.certificates.count() == 2
 
 
 def test_batch_progress_counts_rendered_certificates(group, course, office, template):

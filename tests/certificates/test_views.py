@@ -632,6 +632,34 @@ def test_bulk_confirm_issues_and_progress_reports_it(
     assert names == [f"{serial}-{cohort_of_four['finished'].name}.pdf"]
 
 
+def test_bulk_confirm_sent_twice_leads_to_the_one_batch(
+    client, office, cohort_of_four, bulk_choices
+):
+    client.force_login(office)
+    confirm = {**bulk_choices, "confirm": _bulk_token(bulk_choices)}
+
+    first = client.post(BULK, confirm)
+    second = client.post(BULK, confirm)  # a double click, or the back button
+
+    batch = IssuanceBatch.objects.get()
+    assert first.url == second.url == f"{BULK}{batch.pk}/"
+    assert batch.certificates.count() == 1
+
+
+def test_bulk_confirm_with_nobody_left_says_so_and_writes_nothing(
+    client, office, cohort_of_four, bulk_choices
+):
+    client.force_login(office)
+    cohort_of_four["finished"].track_enrolments.all().delete()
+    confirm = {**bulk_choices, "confirm": _bulk_token(bulk_choices)}
+
+    response = client.post(BULK, confirm)
+
+    assert response.status_code == 400
+    assert "nothing was issued" in response.content.decode()
+    assert not IssuanceBatch.objects.exists()
+
+
 def test_bulk_progress_of_a_running_batch(client, office, seed_track, teacher):
     batch = IssuanceBatch.objects.create(
         track=seed_track, template=CertificateTemplateFactory(), created_by=office

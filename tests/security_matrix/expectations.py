@@ -62,7 +62,8 @@ PROJECT = {
     "certificates:office": E(get="L 403 403 403 403 200"),
     "certificates:issue": E(get="L 403 403 403 403 200", post="L 403 403 403 403 R", data={"holder": "=owner-a", "course": "course.pk", "template": "template.pk", "override_reason": "=矩阵测试", "confirm": "=owner-a||{w.course.pk}|{w.template.pk}"}, changes="office"),
     "certificates:revoke": E(get="L 403 403 403 403 200", post="L 403 403 403 403 R", kw={"pk": "certificate.pk"}, data={"reason": "=矩阵测试"}, changes="office"),
-    "certificates:bulk": E(get="L 403 403 403 403 200", post="L 403 403 403 403 R", data={"course": "course.pk", "template": "template.pk", "confirm": "=|{w.course.pk}|||{w.template.pk}"}, changes="office"),
+    # The track's only holder has a certificate already: the confirm leads to the earlier batch.
+    "certificates:bulk": E(get="L 403 403 403 403 200", post="L 403 403 403 403 R", data={"track": "track.pk", "template": "template.pk", "confirm": "={w.track.pk}||||{w.template.pk}"}, changes="office"),
     "certificates:bulk_detail": E(get="L 403 403 403 403 200", kw={"pk": "batch.pk"}),
     "certificates:bulk_progress": E(get="L 403 403 403 403 200", kw={"pk": "batch.pk"}),
     "certificates:bulk_download": E(get="L 403 403 403 403 200", kw={"pk": "batch.pk"}),
