@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from certificates.bulk import batch_start
 from certificates.services import certificate_issue, certificate_revoke
+from courses.models import TrackCompletion, TrackEnrolment
+from courses.models.learning import CompletionStatus
 from people import audit
 from people.models import AuditEvent, Role
 from people.services import profile_set_role, user_create
@@ -169,13 +171,19 @@ def test_certificate_issue_and_revocation_are_recorded(office, teacher):
 
 
 def test_bulk_issuance_is_one_event_not_one_per_certificate(office):
+    track = TrackFactory()
+    for teacher in UserFactory.create_batch(3):
+        TrackEnrolment.objects.create(user=teacher, track=track)
+        TrackCompletion.objects.create(
+            user=teacher, track=track, status=CompletionStatus.COMPLETED
+        )
     batch = batch_start(
-        template=CertificateTemplateFactory(), created_by=office, track=TrackFactory()
+        template=CertificateTemplateFactory(), created_by=office, track=track
     )
 
     event = AuditEvent.objects.get(action="certificate_bulk_issue")
     assert event.actor == office
-    assert event.details == {"batch": batch.pk, "certificates": 0}
+    assert event.details == {"batch": batch.pk, "certificates": 3}
 
 
 # The administrators' view
