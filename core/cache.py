@@ -71,6 +71,25 @@ def _resilient(name):
     return method
 
 
+class _Outage:
+    """Whether Redis at one location is being left alone, shared by every
+    thread of the process (Django makes a cache instance per thread)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.skip_until = 0.0
+        self.down = False
+
+
+_outages: dict[str, _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_of(location: str) -> _Outage:
+    with _outages_lock:
+        return _outages.setdefault(location, _Outage())
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache answering from process memory while Redis is down."""
 
@@ -82,20 +101,29 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 0.5)
         params["OPTIONS"] = options
         super().__init__(server, params)
-        # The memory cache keys entries the same way (prefix, version, key
-        # function), so either answers for the same key.
+        location = server if isinstance(server, str) else ",".join(server)
+        # One memory cache and one outage state per location and process,
+        # whichever thread asks; the memory keys entries the same way (prefix,
+        # version, key function), so either answers for the same key.
         memory_params = {k: v for k, v in params.items() if k != "OPTIONS"}
-        self._memory = LocMemCache(f"resilient-{id(self)}", memory_params)
+        self._memory = LocMemCache(f"resilient:{location}", memory_params)
+        self._outage = _outage_of(location)
         self._unreachable = _unreachable_errors()
-        self._skip_redis_until = 0.0
-        self._down = False
-        self._lock = threading.Lock()
+
+    @property
+    def _skip_redis_until(self) -> float:
+        return self._outage.skip_until
+
+    @property
+    def _down(self) -> bool:
+        return self._outage.down
 
     def _redis_failed(self, exc) -> None:
-        with self._lock:
-            self._skip_redis_until = time.monotonic() + self.retry_seconds
-            if not self._down:
-                self._down = True
+        outage = self._outage
+        with outage.lock:
+            outage.skip_until = time.monotonic() + self.retry_seconds
+            if not outage.down:
+                outage.down = True
                 logger.error(
                     "Cache server unreachable (%s); answering from this "
                     "process's memory and retrying every %g s.",
@@ -104,15 +132,16 @@ class ResilientRedisCache(RedisCache):
                 )
 
     def _redis_back(self) -> None:
-        with self._lock:
-            if self._down:
-                self._down = False
+        outage = self._outage
+        with outage.lock:
+            if outage.down:
+                outage.down = False
                 logger.warning("Cache server reachable again.")
 
     @property
     def redis_down(self) -> bool:
         """Whether the last call found Redis unreachable."""
-        return self._down
+        return self._outage.down
 
     add = _resilient("add")
     get = _resilient("get")

@@ -1,6 +1,8 @@
 """core.cache.ResilientRedisCache: Django's Redis cache answering from process
 memory while Redis is unreachable, and using Redis again once it is back."""
 
+import itertools
+import threading
 import time
 
 import pytest
@@ -8,7 +10,13 @@ import pytest
 from core.cache import ResilientRedisCache
 from tests.helpers import RedisServer
 
-UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+_databases = itertools.count()
+
+
+def _unreachable() -> str:
+    """Nothing listens on port 1; each test its own database number, for the
+    memory and the outage state are kept per location and process."""
+    return f"redis://127.0.0.1:1/{next(_databases)}"
 
 
 def _cache(location, retry=0.2):
@@ -16,7 +24,7 @@ def _cache(location, retry=0.2):
 
 
 def test_unreachable_redis_is_answered_from_memory_like_a_cache():
-    cache = _cache(UNREACHABLE)
+    cache = _cache(_unreachable())
     assert cache.get("missing", "default") == "default"
     assert cache.add("attempts", 1) is True
     assert cache.add("attempts", 5) is False
@@ -32,7 +40,7 @@ def test_unreachable_redis_is_answered_from_memory_like_a_cache():
 
 
 def test_after_a_failure_redis_is_left_alone_until_the_retry_time(monkeypatch):
-    cache = _cache(UNREACHABLE, retry=60)
+    cache = _cache(_unreachable(), retry=60)
     cache.get("x")
     calls = []
     monkeypatch.setattr(cache, "_cache", None)  # any use of Redis would fail
@@ -42,6 +50,24 @@ def test_after_a_failure_redis_is_left_alone_until_the_retry_time(monkeypatch):
     )
     assert cache.get("x", "memory") == "memory"
     assert calls == []
+
+
+def test_every_thread_shares_the_process_memory_and_outage():
+    """Django makes a cache instance per thread (a threaded server: one per
+    request); a rate limit counted in one must hold in the next."""
+    location = _unreachable()
+    _cache(location).add("attempts", 0)
+    seen = []
+
+    def attempt():
+        cache = _cache(location, retry=60)
+        seen.append((cache.incr("attempts"), cache.redis_down))
+
+    for _ in range(3):
+        thread = threading.Thread(target=attempt)
+        thread.start()
+        thread.join()
+    assert seen == [(1, True), (2, True), (3, True)]
 
 
 @pytest.mark.redis_server
