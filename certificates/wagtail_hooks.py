@@ -64,7 +64,7 @@ register_snippet(CertificatesViewSetGroup)
 def register_template_preview_url():
     return [
         path(
-            "certificate-templates/<int:pk>/preview.pdf",
+            "certificate-templates/<id:pk>/preview.pdf",
             views.template_preview_pdf,
             name="certificates_template_preview",
         )

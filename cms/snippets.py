@@ -5,14 +5,17 @@ admin, whatever their permissions on the model (a trainer could read the
 certificate audit log through its chooser), and their "create" endpoint fails
 with a server error when the chooser has no creation form. Ours answer only
 people holding some permission on the model, and 404 where nothing can be
-created.
+created. Deleting what other records still need says so instead of failing
+(core.deletion). An id in the URL that is not a valid key of the model (a
+word where the key is a number) names nothing: 404, not a server error.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from wagtail.permissions import policy_registry
-from wagtail.snippets.views import chooser
-from wagtail.snippets.views.snippets import SnippetViewSet as WagtailSnippetViewSet
+from wagtail.snippets.views import chooser, snippets
+
+from core.deletion import RefuseProtectedDeleteMixin
 
 ANY_PERMISSION = ("add", "change", "delete", "view")
 
@@ -34,11 +37,20 @@ class ChooseResultsView(_PermissionChecked, chooser.ChooseResultsView):
 
 
 class ChosenView(_PermissionChecked, chooser.SnippetChosenView):
-    pass
+    def get_object(self, pk):
+        try:
+            return super().get_object(pk)
+        except (ValueError, ValidationError):
+            raise Http404 from None
 
 
 class ChosenMultipleView(_PermissionChecked, chooser.SnippetChosenMultipleView):
-    pass
+    def get_objects(self, pks):
+        try:
+            pks = [self.model_class._meta.pk.to_python(pk) for pk in pks]
+        except ValidationError:
+            raise Http404 from None
+        return super().get_objects(pks)
 
 
 class CreateView(_PermissionChecked, chooser.SnippetCreateView):
@@ -56,5 +68,10 @@ class ChooserViewSet(chooser.SnippetChooserViewSet):
     create_view_class = CreateView
 
 
-class SnippetViewSet(WagtailSnippetViewSet):
+class DeleteView(RefuseProtectedDeleteMixin, snippets.DeleteView):
+    pass
+
+
+class SnippetViewSet(snippets.SnippetViewSet):
     chooser_viewset_class = ChooserViewSet
+    delete_view_class = DeleteView

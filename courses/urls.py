@@ -5,15 +5,15 @@ from . import views, views_h5p
 app_name = "courses"
 urlpatterns = [
     path("learn/", views.my_learning, name="my_learning"),
-    path("learn/courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
-    path("learn/courses/<int:course_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("learn/courses/<id:course_id>/enrol/", views.enrol, name="enrol"),
+    path("learn/courses/<id:course_id>/withdraw/", views.withdraw, name="withdraw"),
     path(
-        "learn/lessons/<int:lesson_id>/complete/",
+        "learn/lessons/<id:lesson_id>/complete/",
         views.lesson_complete,
         name="lesson_complete",
     ),
     path(
-        "learn/lessons/<int:lesson_id>/reflections/<str:block_id>/",
+        "learn/lessons/<id:lesson_id>/reflections/<str:block_id>/",
         views.reflection_submit,
         name="reflection_submit",
     ),
@@ -24,19 +24,19 @@ urlpatterns = [
         name="h5p_file",
     ),
     path(
-        "learn/lessons/<int:lesson_id>/activities/<str:block_id>/xapi/",
+        "learn/lessons/<id:lesson_id>/activities/<str:block_id>/xapi/",
         views_h5p.xapi_statement,
         name="xapi_statement",
     ),
     path(
-        "learn/lessons/<int:lesson_id>/activities/<str:block_id>/state/"
+        "learn/lessons/<id:lesson_id>/activities/<str:block_id>/state/"
         "<str:data_type>/<str:sub_content_id>/",
         views_h5p.user_data,
         name="h5p_user_data",
     ),
     path("office/tracks/", views.office_tracks, name="office_tracks"),
     path(
-        "office/tracks/<int:track_id>/enrol/",
+        "office/tracks/<id:track_id>/enrol/",
         views.office_track_enrol,
         name="office_track_enrol",
     ),

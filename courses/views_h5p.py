@@ -12,7 +12,6 @@ postMessage, and the lesson page posts them here with the viewer's session.
 xAPI and state requests name the lesson and the activity block, so access is
 checked against the lesson: enrolled teachers and editors only."""
 
-import json
 import mimetypes
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from core.storage import private_root
 
 from . import selectors, services
 from .h5p import embed, storage
+from .h5p.validation import loads_json
 from .models import H5PUserData, LessonPage
 
 MAX_STATEMENT_BYTES = 64 * 1024
@@ -174,11 +174,18 @@ def _library_used_by(package, path: str) -> bool:
 @require_POST
 @login_required
 def xapi_statement(request, lesson_id, block_id):
+    # The lesson page sends JSON. A form body is refused before it is read:
+    # a multipart one has been parsed from the stream already (the
+    # unstorable-text middleware), and its raw body is gone.
+    if request.content_type != "application/json":
+        return JsonResponse(
+            {"error": _("The statement must be sent as JSON.")}, status=415
+        )
     if len(request.body) > MAX_STATEMENT_BYTES:
         return JsonResponse({"error": _("The statement is too large.")}, status=413)
     lesson = get_object_or_404(LessonPage, pk=lesson_id)
     try:
-        statement = json.loads(request.body)
+        statement = loads_json(request.body)
     except (ValueError, UnicodeDecodeError, RecursionError):  # nested too deep
         return JsonResponse(
             {"error": _("The statement is not valid JSON.")}, status=400

@@ -53,7 +53,7 @@ def register_reflection_urls():
             name="courses_reflection_queue",
         ),
         path(
-            "reflections/<int:pk>/",
+            "reflections/<id:pk>/",
             admin_views.reflection_review,
             name="courses_reflection_review",
         ),

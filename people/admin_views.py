@@ -1,5 +1,7 @@
 from django.core.exceptions import PermissionDenied
-from wagtail.users.views.users import CreateView, EditView, UserViewSet
+from wagtail.users.views.users import CreateView, DeleteView, EditView, UserViewSet
+
+from core.deletion import RefuseProtectedDeleteMixin
 
 from .forms import LmsUserCreationForm, LmsUserEditForm
 
@@ -24,9 +26,14 @@ class LmsUserEditView(FormForUserMixin, EditView):
             raise PermissionDenied
 
 
+class LmsUserDeleteView(RefuseProtectedDeleteMixin, DeleteView):
+    """People with certificates or placements stay (deactivate them instead)."""
+
+
 class LmsUserViewSet(UserViewSet):
     add_view_class = LmsUserCreateView
     edit_view_class = LmsUserEditView
+    delete_view_class = LmsUserDeleteView
 
     def get_form_class(self, for_update=False):
         return LmsUserEditForm if for_update else LmsUserCreationForm

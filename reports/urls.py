@@ -6,21 +6,21 @@ app_name = "reports"
 urlpatterns = [
     path("reports/school/", views.school_dashboard, name="school"),
     path("reports/office/", views.office_dashboard, name="office"),
-    path("reports/teachers/<int:user_id>/", views.transcript, name="transcript"),
+    path("reports/teachers/<id:user_id>/", views.transcript, name="transcript"),
     path(
-        "reports/teachers/<int:user_id>/pdf/",
+        "reports/teachers/<id:user_id>/pdf/",
         views.transcript_pdf,
         name="transcript_pdf",
     ),
     path("reports/export/<slug:table>/", views.export, name="export"),
-    path("reports/exports/<int:pk>/", views.export_job, name="export_job"),
+    path("reports/exports/<id:pk>/", views.export_job, name="export_job"),
     path(
-        "reports/exports/<int:pk>/progress/",
+        "reports/exports/<id:pk>/progress/",
         views.export_job_progress,
         name="export_progress",
     ),
     path(
-        "reports/exports/<int:pk>/download/",
+        "reports/exports/<id:pk>/download/",
         views.export_download,
         name="export_download",
     ),

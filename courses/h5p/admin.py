@@ -14,13 +14,9 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
-from wagtail.snippets.views.snippets import (
-    CreateView,
-    DeleteView,
-    EditView,
-)
+from wagtail.snippets.views.snippets import CreateView, EditView
 
-from cms.snippets import SnippetViewSet
+from cms.snippets import DeleteView, SnippetViewSet
 from courses.models import H5PPackage
 
 from .services import (

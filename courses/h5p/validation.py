@@ -270,6 +270,17 @@ def too_large_unpacked(lim: Limits) -> ValidationError:
     )
 
 
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def loads_json(text: str | bytes):
+    """JSON as RFC 8259 has it: Python's reader also takes NaN and
+    Infinity, which PostgreSQL's jsonb refuses (a server error on saving).
+    Raises ValueError for those as for any other invalid JSON."""
+    return json.loads(text, parse_constant=_not_json)
+
+
 def _read_json(archive: zipfile.ZipFile, name: str):
     try:
         info = archive.getinfo(name)
@@ -285,7 +296,7 @@ def _read_json(archive: zipfile.ZipFile, name: str):
     with archive.open(info) as handle:
         raw = handle.read(JSON_MAX_BYTES + 1)
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return loads_json(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise invalid from None
 

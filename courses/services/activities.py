@@ -47,6 +47,8 @@ SCORED_CONTENT_TYPES = frozenset(
 # integer would overflow the float division).
 MAX_SCORE_MAGNITUDE = 10**9
 MAX_USER_DATA_CHARS = 64 * 1024
+# H5PUserData.data_type and .sub_content_id
+MAX_USER_DATA_NAME_CHARS = 64
 # H5P's statements nest about eight levels; storing one nested hundreds of
 # levels deep would exhaust the JSON encoder's recursion.
 MAX_STATEMENT_DEPTH = 32
@@ -253,12 +255,17 @@ def user_data_get(*, user: User, package, data_type: str, sub_content_id: str):
 def user_data_set(
     *, user: User, package, data_type: str, sub_content_id: str, data: str
 ) -> None:
-    """Save (or, for "0", reset) the player's resume state, capped in size."""
+    """Save (or, for "0", reset) the player's resume state, capped in size.
+    Names longer than the columns are refused (ValidationError): cut short,
+    they would save under a name that user_data_get never asks for, and
+    two names could share one row."""
+    if max(len(data_type), len(sub_content_id)) > MAX_USER_DATA_NAME_CHARS:
+        raise ValidationError(_("The saved state's name is too long."))
     lookup = {
         "user": user,
         "package": package,
-        "data_type": data_type[:64],
-        "sub_content_id": sub_content_id[:64],
+        "data_type": data_type,
+        "sub_content_id": sub_content_id,
     }
     if data == "0":
         H5PUserData.objects.filter(**lookup).delete()

@@ -268,8 +268,11 @@ def test_package_without_h5p_json_is_refused(media_root):
         b"{not json",
         json.dumps({"title": "心理"}, ensure_ascii=False).encode("gbk"),
         b"[1, 2]",
+        # Python reads these; PostgreSQL's jsonb, where h5p.json is kept, does not.
+        b'{"title": "x", "mainLibrary": "H5P.TestLib", "n": NaN}',
+        b'{"title": "x", "mainLibrary": "H5P.TestLib", "n": -Infinity}',
     ],
-    ids=["not-json", "gbk-not-utf8", "not-an-object"],
+    ids=["not-json", "gbk-not-utf8", "not-an-object", "nan", "infinity"],
 )
 def test_package_with_invalid_h5p_json_is_refused(raw, media_root):
     entries = entries_for()

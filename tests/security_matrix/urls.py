@@ -1,7 +1,7 @@
 """Every URL pattern of the project, read from the URL configuration."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -27,6 +27,9 @@ class Route:
     name: str | None
     route: str
     module: str
+    # The pattern of each level from the root down (tests/hostile fills in
+    # the parameters of each: RoutePattern converters, RegexPattern groups).
+    patterns: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def is_project(self) -> bool:
@@ -39,7 +42,7 @@ class Route:
         return self.route.startswith(THIRD_PARTY_ADMIN_PREFIXES) and not self.is_project
 
 
-def _walk(resolver, prefix="", namespace=None):
+def _walk(resolver, prefix="", namespace=None, parents=()):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             inner = namespace
@@ -49,7 +52,12 @@ def _walk(resolver, prefix="", namespace=None):
                     if namespace
                     else pattern.namespace
                 )
-            yield from _walk(pattern, prefix + str(pattern.pattern), inner)
+            yield from _walk(
+                pattern,
+                prefix + str(pattern.pattern),
+                inner,
+                (*parents, pattern.pattern),
+            )
         elif isinstance(pattern, URLPattern):
             name = pattern.name
             if name and namespace:
@@ -59,7 +67,12 @@ def _walk(resolver, prefix="", namespace=None):
             view_class = getattr(callback, "view_class", None)
             if view_class is not None:
                 module = view_class.__module__
-            yield Route(name, prefix + str(pattern.pattern), module)
+            yield Route(
+                name,
+                prefix + str(pattern.pattern),
+                module,
+                (*parents, pattern.pattern),
+            )
 
 
 def all_routes() -> list[Route]:
