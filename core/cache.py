@@ -55,13 +55,13 @@ def _resilient(name):
     redis_method = getattr(RedisCache, name)
 
     def method(self, *args, **kwargs):
-        if time.monotonic() >= self._skip_redis_until:
+        if time.monotonic() >= self._outage.skip_until:
             try:
                 result = redis_method(self, *args, **kwargs)
             except self._unreachable as exc:
                 self._redis_failed(exc)
             else:
-                if self._down:
+                if self._outage.down:
                     self._redis_back()
                 return result
         return getattr(self._memory, name)(*args, **kwargs)
@@ -109,14 +109,6 @@ class ResilientRedisCache(RedisCache):
         self._memory = LocMemCache(f"resilient:{location}", memory_params)
         self._outage = _outage_of(location)
         self._unreachable = _unreachable_errors()
-
-    @property
-    def _skip_redis_until(self) -> float:
-        return self._outage.skip_until
-
-    @property
-    def _down(self) -> bool:
-        return self._outage.down
 
     def _redis_failed(self, exc) -> None:
         outage = self._outage

@@ -5,6 +5,7 @@ sign-in keeps its rate limit, and the cache and broker are used again once
 Redis is back."""
 
 import time
+from dataclasses import replace
 
 import pytest
 from django.core import mail
@@ -60,8 +61,6 @@ def _walk(world, names, *, posts=False):
 
 
 def _only(expect, posts):
-    from dataclasses import replace
-
     return expect if posts else replace(expect, post=None)
 
 
