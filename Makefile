@@ -8,6 +8,8 @@ DEMO_SETTINGS := lms.settings.dev
 # (pdftotext) for the browser and PDF tests.
 SYSTEM_PACKAGES := fonts-wqy-microhei fonts-sil-nuosusil gettext chromium poppler-utils
 HOST ?= 127.0.0.1
+# pytest-xdist workers for `make test`: one per core.
+TEST_WORKERS ?= auto
 PORT ?= 8000
 
 .PHONY: install system-packages demo serve test lint format bench messages clean
@@ -49,7 +51,7 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(VENV)/bin/ruff check .

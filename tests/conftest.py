@@ -9,7 +9,7 @@ from django.db import connection
 from people.models import Role
 
 from .factories import ProfileFactory, SchoolFactory, UserFactory
-from .helpers import CHROMIUM
+from .helpers import CHROMIUM, built_for_module
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -53,6 +53,22 @@ def _fail_missing_service_in_ci():
     pytest.fail(
         "CI must provide PostgreSQL, Redis, Chromium and nginx for marked tests"
     )
+
+
+@pytest.fixture(scope="module")
+def demo_programme(django_db_setup, django_db_blocker):
+    """The demo programme (`seed_demo`), seeded once for the test module and
+    rolled back after it. Tests ask for it through a function-scoped fixture
+    that also asks for `db`, so that each runs in a savepoint of its own."""
+
+    def seed():
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        call_command("seed_demo", stdout=StringIO())
+
+    yield from built_for_module(django_db_blocker, seed)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -194,3 +194,25 @@ class RedisServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def built_for_module(django_db_blocker, build):
+    """For a module-scoped fixture: `yield from built_for_module(blocker, build)`
+    yields build()'s result, made inside a transaction that is rolled back when
+    the module ends. Each test (marked django_db) runs in a savepoint of its own
+    inside it, so what a test changes is gone before the next one."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            data = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

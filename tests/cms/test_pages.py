@@ -1,12 +1,10 @@
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
-from cms.models import ContentPage, HomePage
+from cms.models import ContentPage
 from people.models import User
 
 HOME_TITLE = "洪溪片区教师研修平台"
@@ -14,15 +12,8 @@ PAGE_BUDGET_BYTES = 60 * 1024
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", stdout=StringIO())
-
-
-def test_home_page_exists_before_seeding(client, db):
-    response = client.get("/")
-
-    assert response.status_code == 200
-    assert isinstance(response.context["page"].specific, HomePage)
+def seeded(demo_programme, db):
+    """The demo programme, seeded once for this module."""
 
 
 def test_home_page_is_chinese_by_default(client, seeded):

@@ -3,7 +3,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from wagtail.models import Page, Revision
 
 from people.demo import DEMO_PASSWORD
@@ -46,8 +45,8 @@ def _snapshot():
 
 
 @pytest.fixture
-def seeded(db):
-    _seed()
+def seeded(demo_programme, db):
+    """The demo programme, seeded once for this module."""
 
 
 def test_seed_demo_twice_changes_nothing(seeded):
@@ -140,24 +139,6 @@ def test_seed_demo_restores_a_changed_demo_password(seeded):
 
     user.refresh_from_db()
     assert user.check_password(DEMO_PASSWORD)
-
-
-def test_seed_demo_refuses_when_demo_mode_is_off(db, settings):
-    settings.DEMO_MODE = False
-
-    with pytest.raises(CommandError):
-        _seed()
-
-    assert not User.objects.filter(is_demo=True).exists()
-    assert not School.objects.exists()
-
-
-def test_seed_demo_runs_with_force_when_demo_mode_is_off(db, settings):
-    settings.DEMO_MODE = False
-
-    _seed("--force")
-
-    assert User.objects.filter(username="teacher", is_demo=True).exists()
 
 
 def test_seed_demo_includes_the_october_2020_round_at_every_stage(seeded):

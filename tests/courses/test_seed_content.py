@@ -43,8 +43,8 @@ SNAPSHOT_MODELS = [
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo")
+def seeded(demo_programme, db):
+    """The demo programme, seeded once for this module."""
 
 
 def _snapshot():

@@ -1,23 +1,12 @@
 import pytest
-from django.db import transaction
+
+from tests.helpers import built_for_module
 
 from .world import build_world
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The matrix's data, built once for the module inside a transaction that
-    is rolled back afterwards; each request runs in a savepoint of its own."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            data = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield data
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    """The matrix's data, built once for the module and rolled back after it;
+    each request runs in a savepoint of its own."""
+    yield from built_for_module(django_db_blocker, build_world)
