@@ -30,11 +30,12 @@ ACCOUNT_RATE_LIMITS = False
 
 
 def _redis_database_for_worker(url: str, worker: int) -> str:
-    """The Redis URL with database (its number + worker) mod 16: each pytest-xdist
-    worker gets a database of its own on the same server."""
+    """The Redis URL with database (its number - worker) mod 16: each pytest-xdist
+    worker gets a database of its own on the same server, counting down from the
+    one given (CI's 15, 14, ...) and so away from the default database 0."""
     parts = urlsplit(url)
     path = parts.path.strip("/")
-    database = (int(path) if path.isdigit() else 0) + worker
+    database = (int(path) if path.isdigit() else 0) - worker
     return urlunsplit(parts._replace(path=f"/{database % 16}"))
 
 
