@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from courses import services
-from courses.demo import ETH, ICT, LBC, PROGRAMME, SBR, SKL, TRACK_TERMS
+from courses.demo.catalog import ETH, ICT, LBC, PROGRAMME, SBR, SKL, TRACK_TERMS
 from courses.models import (
     Audience,
     CourseCompletion,

@@ -6,15 +6,11 @@ from django.core.handlers.base import BaseHandler
 from django.core.signals import got_request_exception
 from django.db import connection
 
-from people.models import Role
-
-from .factories import ProfileFactory, SchoolFactory, UserFactory
-from .helpers import CHROMIUM, built_for_module
+from .helpers import CHROMIUM, NGINX, built_for_module
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-
-NGINX = "/usr/sbin/nginx"
+pytest_plugins = ["tests.fixtures.people", "tests.fixtures.pages"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -74,74 +70,6 @@ def demo_programme(django_db_setup, django_db_blocker):
 @pytest.fixture
 def db_vendor():
     return connection.vendor
-
-
-@pytest.fixture
-def school(db):
-    return SchoolFactory()
-
-
-@pytest.fixture
-def other_school(db):
-    return SchoolFactory()
-
-
-def _user_with_role(role, school, **profile):
-    user = UserFactory()
-    ProfileFactory(user=user, role=role, school=school, **profile)
-    return user
-
-
-@pytest.fixture
-def teacher(school):
-    return _user_with_role(Role.TEACHER, school)
-
-
-@pytest.fixture
-def principal(school):
-    return _user_with_role(Role.PRINCIPAL, school)
-
-
-@pytest.fixture
-def trainer(db):
-    return _user_with_role(Role.TRAINER, SchoolFactory(kind="university"))
-
-
-@pytest.fixture
-def mentor(db):
-    return _user_with_role(Role.MENTOR, SchoolFactory(kind="host"))
-
-
-@pytest.fixture
-def office(db):
-    # Office staff and administrators must have two-factor authentication.
-    return with_totp(_user_with_role(Role.OFFICE, SchoolFactory(kind="university")))
-
-
-@pytest.fixture
-def admin_user(db):
-    return with_totp(UserFactory(is_superuser=True, is_staff=True))
-
-
-TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def with_totp(user):
-    from people.mfa import totp_set_secret
-
-    totp_set_secret(user=user, secret=TEST_TOTP_SECRET)
-    return user
-
-
-def totp_now() -> str:
-    """The current code for TEST_TOTP_SECRET. Codes are single-use; forget the
-    used ones so that each test may use the current code again."""
-    from django.core.cache import cache
-
-    from people.mfa import totp_code
-
-    cache.clear()
-    return totp_code(TEST_TOTP_SECRET)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.db import connection, transaction
 
+NGINX = "/usr/sbin/nginx"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

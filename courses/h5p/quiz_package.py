@@ -157,7 +157,7 @@ def _q(text, answers, correct, feedback=""):
     }
 
 
-# Demo quizzes, keyed by the slug of the course they belong to (courses/demo.py).
+# Demo quizzes, keyed by the slug of their course (courses/demo/catalog.py).
 # Every fact is taught in that course's lessons.
 DEMO_QUIZZES = {
     "teacher-ethics": {

@@ -15,22 +15,12 @@ from django.utils import translation
 
 from courses import services as course_services
 from people.models import Role
-from tests.courses import conftest as courses_fixtures
 from tests.factories import (
     CertificateTemplateFactory,
     ProfileFactory,
     SchoolFactory,
     UserFactory,
 )
-
-# The page-tree fixtures of the courses tests, shared rather than copied.
-home = courses_fixtures.home
-catalog = courses_fixtures.catalog
-category = courses_fixtures.category
-add_lesson = courses_fixtures.add_lesson
-course_with_lessons = courses_fixtures.course_with_lessons
-make_track = courses_fixtures.make_track
-complete_course = courses_fixtures.complete_course
 
 
 @pytest.fixture(autouse=True)

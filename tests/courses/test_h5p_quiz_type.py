@@ -225,7 +225,7 @@ def test_demo_quizzes_have_one_correct_answer_per_question():
 
 
 def test_demo_quizzes_belong_to_demo_courses():
-    from courses.demo import COURSES
+    from courses.demo.catalog import COURSES
 
     slugs = {course[1] for course in COURSES}
     assert set(DEMO_QUIZZES) <= slugs

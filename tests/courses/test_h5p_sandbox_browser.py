@@ -25,8 +25,8 @@ from courses.models import (
     LessonPage,
     XAPIStatement,
 )
-from tests.conftest import with_totp
 from tests.courses.test_h5p_browser import _session_cookie, _wait_for
+from tests.fixtures.people import with_totp
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [

@@ -21,8 +21,7 @@ from courses.models import (
     XAPIStatement,
 )
 from courses.selectors import activity_iri
-
-from .conftest import PROMPT_ID
+from tests.fixtures.pages import PROMPT_ID
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ from django.http import QueryDict
 from courses import selectors, services
 from courses.models import LessonPage, Reflection
 from tests.factories import HoursEntryFactory, UserFactory
-
-from .conftest import PROMPT_ID
+from tests.fixtures.pages import PROMPT_ID
 
 LONG_ENOUGH = "我会每周和留守儿童谈一次心，记录他们的变化。"
 NO_FILTERS = QueryDict()

@@ -21,8 +21,7 @@ from courses.models import (
 from courses.models.learning import CompletionStatus, Source
 from people.models import Role
 from tests.factories import CohortFactory, ProfileFactory, SchoolFactory, UserFactory
-
-from .conftest import PROMPT_ID
+from tests.fixtures.pages import PROMPT_ID
 
 DONE = CompletionStatus.COMPLETED
 IN_PROGRESS = CompletionStatus.IN_PROGRESS

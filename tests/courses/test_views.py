@@ -21,8 +21,7 @@ from tests.factories import (
     SchoolFactory,
     UserFactory,
 )
-
-from .conftest import LESSON_TEXT, PROMPT_ID
+from tests.fixtures.pages import LESSON_TEXT, PROMPT_ID
 
 # Role fixtures are requested by name at run time, so mark the database use here.
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, settings
 
 from courses import services
 from courses.models import CoursePage, H5PPackage, LessonPage
-from tests.courses import conftest as courses_fixtures
 
 settings.register_profile(
     "lms",
@@ -20,11 +19,6 @@ settings.register_profile(
 )
 settings.load_profile("lms")
 
-home = courses_fixtures.home
-catalog = courses_fixtures.catalog
-category = courses_fixtures.category
-add_lesson = courses_fixtures.add_lesson
-course_with_lessons = courses_fixtures.course_with_lessons
 
 ACTIVITY_ID = "quiz-1"
 PASS_MARK = 60

@@ -26,8 +26,7 @@ from django.test import Client
 from core.storage import private_root
 from courses.h5p import storage as h5p_storage
 from courses.h5p.embed import embed_token, files_url
-from tests.conftest import NGINX
-from tests.helpers import free_port
+from tests.helpers import NGINX, free_port
 from tests.security_matrix.world import ACTIVITY_ID, OWNER_SERIAL, build_world
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy"

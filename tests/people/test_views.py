@@ -2,7 +2,6 @@ import pytest
 from django.urls import reverse
 
 from people.models import Role, School
-from tests.conftest import totp_now
 from tests.factories import (
     PASSWORD,
     CohortFactory,
@@ -11,6 +10,7 @@ from tests.factories import (
     SchoolFactory,
     UserFactory,
 )
+from tests.fixtures.people import totp_now
 
 # Role fixtures are requested by name at run time, so mark the database use here.
 pytestmark = pytest.mark.django_db

@@ -16,21 +16,12 @@ from courses.models import CourseCompletion, Enrolment, TrackCompletion, TrackEn
 from courses.models.learning import CompletionStatus, Source
 from people.models import Profile, Role
 from placements.models import Placement, PlacementRound
-from tests.courses import conftest as courses_fixtures
 from tests.factories import (
     CertificateFactory,
     ProfileFactory,
     SchoolFactory,
     UserFactory,
 )
-
-home = courses_fixtures.home
-catalog = courses_fixtures.catalog
-category = courses_fixtures.category
-add_lesson = courses_fixtures.add_lesson
-course_with_lessons = courses_fixtures.course_with_lessons
-make_track = courses_fixtures.make_track
-complete_course = courses_fixtures.complete_course
 
 DONE, IN_PROGRESS = CompletionStatus.COMPLETED, CompletionStatus.IN_PROGRESS
 _numbers = itertools.count(1)

@@ -27,8 +27,8 @@ from people.mfa import (
 )
 from people.middleware import RequireTwoFactorMiddleware
 from people.models import AuditEvent
-from tests.conftest import TEST_TOTP_SECRET, totp_now, with_totp
 from tests.factories import PASSWORD, UserFactory
+from tests.fixtures.people import TEST_TOTP_SECRET, totp_now, with_totp
 
 pytestmark = pytest.mark.django_db
 

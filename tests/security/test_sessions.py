@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from people.middleware import PRIVILEGED_SEEN_KEY
 from people.models import AuditEvent
-from tests.conftest import totp_now
 from tests.factories import PASSWORD
+from tests.fixtures.people import totp_now
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,6 @@ from placements.attachments import attachment_add
 from placements.models import PlacementRound
 from reports.models import ExportJob
 from reports.storage import export_name
-from tests.conftest import with_totp
 from tests.factories import (
     CertificateFactory,
     CertificateTemplateFactory,
@@ -41,6 +40,7 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
+from tests.fixtures.people import with_totp
 
 # What only the owner, the office (and a reviewing trainer) may ever see.
 OWNER_NAME = "所有者ꀊꁨ甲"
