@@ -4,8 +4,9 @@ from django.urls import register_converter
 
 
 class CoreConfig(AppConfig):
-    """Machinery several apps share (private files, serving, uploads,
-    spreadsheets, PDFs, HTTP helpers, rate limits, background jobs). Imports no feature app."""
+    """Machinery several apps share: private files and serving, upload
+    checks, spreadsheets, PDFs, HTTP helpers, rate limits, background jobs.
+    Imports no feature app."""
 
     name = "core"
     verbose_name = "Core"
