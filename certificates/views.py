@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.ratelimit import rate_limited
-from core.serving import field_file_response
+from core.serving import content_response, field_file_response
 from people.selectors import schools_visible_to
 
 from . import selectors, services
@@ -363,6 +363,9 @@ def template_preview_pdf(request, pk):
     from .pdf import render_sample_pdf
 
     template = get_object_or_404(CertificateTemplate, pk=pk)
-    response = HttpResponse(render_sample_pdf(template), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="template-{template.pk}.pdf"'
-    return response
+    return content_response(
+        render_sample_pdf(template),
+        content_type="application/pdf",
+        filename=f"template-{template.pk}.pdf",
+        as_attachment=False,
+    )
