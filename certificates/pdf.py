@@ -1,7 +1,6 @@
-"""Certificate PDFs. xhtml2pdf lays out templates/certificates/pdf/certificate.html
-on one A4 page and embeds subsets of the TrueType fonts in settings.PDF_FONTS:
-Chinese in the CJK font, runs of Yi (Nuosu) characters in the Yi font. The
-renderer reads only the font folders and MEDIA_ROOT and never the network."""
+"""Certificate PDFs: templates/certificates/pdf/certificate.html laid out on one
+A4 page by core.pdf (xhtml2pdf with the Chinese and Yi fonts, reading only the
+font folders and MEDIA_ROOT)."""
 
 import base64
 import datetime
@@ -9,25 +8,18 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
+from django.utils.safestring import SafeString
 
-from .checks import font_problems
+from core.pdf import html_to_pdf, scripts_html
 
 TEMPLATE_NAME = "certificates/pdf/certificate.html"
 
-# Yi Syllables and Yi Radicals; a run keeps the spaces between its words.
-YI_RUN = re.compile(r"[\uA000-\uA4CF]+(?:\s+[\uA000-\uA4CF]+)*")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 SAMPLE = {
@@ -39,14 +31,6 @@ SAMPLE = {
     "programme": "乐山师范学院—美姑县洪溪片区“一对一”帮扶项目",
     "verification_code": "sample",
 }
-
-
-class CertificateFontMissing(RuntimeError):
-    """A font for certificate PDFs is missing: the PDF would show boxes."""
-
-
-class CertificateResourceRefused(ValueError):
-    """The certificate HTML asked for a file outside the allowed folders."""
 
 
 @dataclass(frozen=True)
@@ -61,13 +45,6 @@ class CertificateFacts:
     serial: str
     programme: str
     verification_code: str
-
-
-def require_fonts() -> None:
-    """Raise CertificateFontMissing naming the file and its Debian package."""
-    problems = font_problems()
-    if problems:
-        raise CertificateFontMissing(" ".join(message for _key, message in problems))
 
 
 def render_certificate_pdf(certificate) -> bytes:
@@ -158,13 +135,6 @@ def _hours(hours) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def scripts_html(text: str) -> SafeString:
-    """Escaped HTML with runs of Yi characters in the Yi font (class "yi");
-    xhtml2pdf takes each glyph from the one font of its run."""
-    html = YI_RUN.sub(lambda m: f'<span class="yi">{m[0]}</span>', str(escape(text)))
-    return mark_safe(html)
-
-
 def _spaced_title(title: str) -> SafeString:
     """A short title is set with an en space between its characters, as
     Chinese certificates are; CSS letter-spacing would put it off-centre."""
@@ -230,52 +200,5 @@ def _image_path(image, spec: str) -> str:
     return image.get_rendition(spec).file.path
 
 
-def _allowed_roots() -> tuple[Path, ...]:
-    fonts = {Path(path).resolve().parent for path in settings.PDF_FONTS.values()}
-    return (*sorted(fonts), Path(settings.MEDIA_ROOT).resolve())
-
-
-def link_callback(uri: str, rel: str | None = None) -> str:
-    """Map a resource to a local file under the font folders or MEDIA_ROOT;
-    anything else (network, other files) is refused."""
-    if uri.startswith("data:"):
-        return uri
-    parts = urlsplit(uri)
-    if parts.scheme not in ("", "file") or parts.netloc:
-        raise CertificateResourceRefused(uri)
-    media_url = settings.MEDIA_URL
-    path_text = unquote(parts.path)
-    if media_url and path_text.startswith(media_url):
-        path = Path(settings.MEDIA_ROOT) / path_text[len(media_url) :]
-    else:
-        path = Path(path_text)
-    path = path.resolve()
-    if not any(path.is_relative_to(root) for root in _allowed_roots()):
-        raise CertificateResourceRefused(uri)
-    return str(path)
-
-
-@cache
-def _policy(roots: tuple[Path, ...]) -> ResourceAccessPolicy:
-    # The fetcher enforces this even where xhtml2pdf skips link_callback.
-    return ResourceAccessPolicy.server(
-        base_dir=None, extra_roots=roots, allow_remote=False
-    )
-
-
 def _render(template, facts: CertificateFacts) -> bytes:
     return html_to_pdf(certificate_html(template, facts))
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Any PDF of the site (certificates, transcripts): the HTML laid out by
-    xhtml2pdf with the fonts of settings.PDF_FONTS, reading nothing but the
-    font folders and MEDIA_ROOT. Raises CertificateFontMissing without fonts."""
-    require_fonts()
-    return pisa.pisaDocument(
-        html,
-        dest_bytes=True,
-        encoding="utf-8",
-        link_callback=link_callback,
-        resource_policy=_policy(_allowed_roots()),
-    )

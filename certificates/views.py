@@ -1,22 +1,19 @@
 """Certificates for their holders, principals and the programme office, and the
 public verification page reached from a certificate's QR code."""
 
-import functools
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.serving import field_file_response
+from core.ratelimit import rate_limited
+from core.serving import content_response, field_file_response
 from people.selectors import schools_visible_to
 
 from . import selectors, services
@@ -307,43 +304,19 @@ def bulk_download(request, pk):
 # Public verification
 
 
-def client_ip(request) -> str:
-    """The address the request came from. Behind NUM_PROXIES trusted reverse
-    proxies it is the one the outermost of them saw; X-Forwarded-For entries
-    beyond that were written by the client and prove nothing."""
-    proxies = getattr(settings, "NUM_PROXIES", 0)
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+def verify_rate(group, request) -> str:
+    """django-ratelimit's rate for the verification pages, from settings at
+    each request."""
+    limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", VERIFY_RATE_LIMIT)
+    return f"{limit}/m"
 
 
-def _rate_limited(view):
-    """Count the client's verification requests in fixed one-minute windows;
-    past the limit answer 429 until the next window."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", VERIFY_RATE_LIMIT)
-        now = time.time()
-        key = f"certificates:verify:{client_ip(request)}:{int(now // 60)}"
-        cache.add(key, 0, timeout=120)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the key expired between add and incr
-            cache.set(key, count := 1, timeout=120)
-        if count > limit:
-            response = render(request, "certificates/rate_limited.html", status=429)
-            response["Retry-After"] = str(60 - int(now % 60))
-            return response
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# The verification page and the serial lookup share one count per client.
+verify_rate_limited = rate_limited(
+    group="certificates:verify",
+    rate=verify_rate,
+    template="certificates/rate_limited.html",
+)
 
 
 def _not_found(request, form=None):
@@ -356,7 +329,7 @@ def _not_found(request, form=None):
 
 
 @require_GET
-@_rate_limited
+@verify_rate_limited
 def verify(request, code):
     """The public facts of a certificate: valid or revoked, holder, what,
     hours, issue date and serial. Nothing else (no school, no reasons)."""
@@ -367,7 +340,7 @@ def verify(request, code):
 
 
 @require_GET
-@_rate_limited
+@verify_rate_limited
 def verify_lookup(request):
     form = SerialLookupForm(request.GET or None)
     if form.is_valid():
@@ -390,6 +363,9 @@ def template_preview_pdf(request, pk):
     from .pdf import render_sample_pdf
 
     template = get_object_or_404(CertificateTemplate, pk=pk)
-    response = HttpResponse(render_sample_pdf(template), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="template-{template.pk}.pdf"'
-    return response
+    return content_response(
+        render_sample_pdf(template),
+        content_type="application/pdf",
+        filename=f"template-{template.pk}.pdf",
+        as_attachment=False,
+    )

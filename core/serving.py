@@ -1,4 +1,7 @@
-"""Sending a private file to someone a view has already allowed to have it.
+"""Sending a private file, or bytes made for the request, to someone a view
+has already allowed to have them: the one place downloads get their headers
+(disposition, content type, Cache-Control, nosniff, and for uploaded content
+the sandboxing Content-Security-Policy and CORS).
 
 In production the reverse proxy sends the bytes: the response carries
 `X-Accel-Redirect: <PRIVATE_FILES_ACCEL_PREFIX><name>`, an internal location
@@ -16,6 +19,42 @@ from django.utils.http import content_disposition_header
 
 from .storage import private_root, private_storage
 
+# For files from whoever uploaded them (H5P content, media): a document shown
+# from them is sandboxed to an opaque origin and may run nothing.
+SANDBOX_CSP = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+)
+
+
+def content_response(
+    content: bytes,
+    *,
+    content_type: str,
+    filename: str | None = None,
+    as_attachment: bool = True,
+    cache_control: str = "private, no-store",
+) -> HttpResponse:
+    """A download of bytes made for this request (a PDF, an export), named
+    `filename`, inline or as an attachment."""
+    response = HttpResponse(content, content_type=content_type)
+    disposition = content_disposition_header(as_attachment, filename)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return _private_headers(response, cache_control)
+
+
+def _private_headers(
+    response, cache_control: str, *, sandbox: bool = False, any_origin: bool = False
+):
+    response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    if sandbox:
+        response["Content-Security-Policy"] = SANDBOX_CSP
+    if any_origin:
+        # Readable from a sandboxed frame's opaque origin (fetch, fonts).
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
 
 def private_file_response(
     name: str,
@@ -24,11 +63,14 @@ def private_file_response(
     filename: str | None = None,
     as_attachment: bool = True,
     cache_control: str = "private, no-store",
+    sandbox: bool = False,
+    any_origin: bool = False,
     storage=None,
 ) -> HttpResponse:
     """The response that sends the stored file `name` of the private storage
     (or `storage`), or Http404 when it is missing. `filename` is what the
-    browser saves it as; it never comes from the stored name."""
+    browser saves it as; it never comes from the stored name. `sandbox` adds
+    SANDBOX_CSP, `any_origin` lets any origin read it (CORS)."""
     storage = storage or private_storage()
     if not name or not storage.exists(name):
         raise Http404
@@ -50,9 +92,9 @@ def private_file_response(
             filename=filename or "",
             content_type=content_type,
         )
-    response["Cache-Control"] = cache_control
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _private_headers(
+        response, cache_control, sandbox=sandbox, any_origin=any_origin
+    )
 
 
 def field_file_response(file, **kwargs) -> HttpResponse:

@@ -27,7 +27,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.serving import private_file_response
-from core.storage import private_root
+from core.storage import private_name
 
 from . import selectors, services
 from .h5p import embed, storage
@@ -37,9 +37,6 @@ from .models import H5PUserData, LessonPage
 MAX_STATEMENT_BYTES = 64 * 1024
 # Library code runs inside the player's frame; nothing else we serve may run.
 EXECUTABLE = {".js", ".css"}
-SANDBOX_CSP = (
-    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
-)
 # Saved resume states handed to the embed page, at most (H5P keeps one per
 # data type and sub-content; a package has a handful).
 MAX_PRELOADED_STATES = 50
@@ -147,21 +144,16 @@ def h5p_file(request, token, kind, path):
     if kind == "libraries" and not _library_used_by(package, path):
         raise Http404
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    response = _send_file(target, content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Access-Control-Allow-Origin"] = "*"
-    if target.suffix.lower() not in EXECUTABLE or kind == "content":
-        response["Content-Security-Policy"] = SANDBOX_CSP
-    return response
-
-
-def _send_file(path: Path, content_type: str):
-    """The one place H5P file bytes leave: the private-file hand-off (nginx
-    sends them in production, Django streams them in the demo)."""
-    name = path.resolve().relative_to(private_root().resolve()).as_posix()
+    # The one place H5P file bytes leave: nginx sends them in production,
+    # Django streams them in the demo. Readable from the sandbox's opaque
+    # origin; nothing but library code may run.
     return private_file_response(
-        name, content_type=content_type, as_attachment=False, cache_control="private"
+        private_name(target),
+        content_type=content_type,
+        as_attachment=False,
+        cache_control="private, max-age=3600",
+        sandbox=target.suffix.lower() not in EXECUTABLE or kind == "content",
+        any_origin=True,
     )
 
 

@@ -19,7 +19,7 @@ changes are recorded by the receivers in people.audit_receivers.
 
 import contextvars
 
-from django.core.exceptions import PermissionDenied
+from core.http import client_ip
 
 from .models import AuditEvent
 
@@ -69,17 +69,6 @@ def record(
         ip=client_ip(request) if request is not None else None,
         details=details or {},
     )
-
-
-def client_ip(request) -> str | None:
-    """The client's address as allauth's rate limits see it (behind
-    ALLAUTH_TRUSTED_PROXY_COUNT reverse proxies)."""
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return get_adapter().get_client_ip(request) or None
-    except (PermissionDenied, ValueError):
-        return None
 
 
 def bind_request(request) -> contextvars.Token:

@@ -16,14 +16,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.serving import content_response
+from core.tabular import CSV_TYPE
 from courses.models import Track
 
 from . import importer
@@ -84,7 +84,9 @@ def import_start(request):
 @login_required
 @office_only
 def import_template(request):
-    return _csv_response(importer.template_csv(), "教师导入模板.csv")
+    return content_response(
+        importer.template_csv(), content_type=CSV_TYPE, filename="教师导入模板.csv"
+    )
 
 
 @login_required
@@ -161,11 +163,12 @@ def import_passwords(request, token):
         )
         return redirect("people:import_start")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = _csv_response(
-        importer.credentials_csv(result["credentials"]), f"初始密码-{stamp}.csv"
+    return content_response(
+        importer.credentials_csv(result["credentials"]),
+        content_type=CSV_TYPE,
+        filename=f"初始密码-{stamp}.csv",
+        cache_control="no-store",
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_POST
@@ -205,11 +208,3 @@ def _stored_result(request, token: str | None = None) -> dict | None:
 def _passwords_expire_at(result: dict) -> datetime.datetime:
     expires = result["saved_at"] + PASSWORDS_KEPT_SECONDS
     return datetime.datetime.fromtimestamp(expires, tz=datetime.UTC)
-
-
-def _csv_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
-    )
-    return response

@@ -337,11 +337,11 @@ def log_delete(*, log: PlacementLog, actor: User) -> None:
     _require_participant(placement, actor)
     if placement.status not in EDITABLE or log.is_confirmed:
         raise ValidationError(_("This log can no longer be deleted."))
-    from .attachments import _delete_files
+    from .attachments import delete_attachment_files
 
     files = list(log.attachments.all())
     log.delete()
-    transaction.on_commit(lambda: [_delete_files(a) for a in files])
+    transaction.on_commit(lambda: [delete_attachment_files(a) for a in files])
 
 
 @transaction.atomic

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.tabular import FORMATS, table_response
 from people import audit
-from reports.tabular import FORMATS, table_response
 
 from . import selectors, services
 from .forms import OfficeFilterForm, PlanForm, RescheduleForm, RoundForm

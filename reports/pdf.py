@@ -1,5 +1,5 @@
-"""The transcript (学习档案) as an A4 PDF, with the fonts, the Yi handling and
-the resource policy of the certificate PDFs (certificates.pdf)."""
+"""The transcript (学习档案) as an A4 PDF, laid out by core.pdf (the Chinese and
+Yi fonts, the resource policy)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -9,7 +9,7 @@ TEMPLATE_NAME = "reports/pdf/transcript.html"
 
 
 def transcript_pdf(record) -> bytes:
-    from certificates.pdf import html_to_pdf
+    from core.pdf import html_to_pdf
 
     # A transcript is a Chinese document, whoever prints it.
     with translation.override(settings.LANGUAGE_CODE):

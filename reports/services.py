@@ -9,7 +9,6 @@ import datetime
 import hashlib
 import json
 import logging
-import os
 import uuid
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from core.storage import files_older_than, move_into_place, open_new
 from core.tasks import enqueue_each_after_commit
 from people.models import User
 
@@ -92,15 +92,13 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     except (ExportInvalid, Http404, PermissionDenied) as error:
         # The filters are wrong, or the requester may no longer see this.
         return _fail(job, f"{error.__class__.__name__}: {error}")
-    storage = export_storage()
-    os.makedirs(storage.path(TEMP_DIR), exist_ok=True)
-    temporary = storage.path(f"{TEMP_DIR}/{job.pk}-{uuid.uuid4().hex}.part")
+    temporary = f"{TEMP_DIR}/{job.pk}-{uuid.uuid4().hex}.part"
     try:
-        with open(temporary, "wb") as target:
+        with open_new(temporary, export_storage()) as target:
             written = table.write(target, job.fmt, lambda n: _progress(job.pk, n))
         return _finish(job.pk, temporary, written)
     except BaseException:
-        _remove(temporary)
+        export_storage().delete(temporary)
         _release(job.pk)
         raise
 
@@ -116,12 +114,12 @@ def _finish(job_id: int, temporary: str, written: int) -> ExportJob:
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().get(pk=job_id)
         if job.status == ExportJob.Status.DONE:  # another worker was first
-            _remove(temporary)
+            storage.delete(temporary)
             return job
         name = export_name(job)
         # The same name every time: a retry after a crash between the rename
         # and the commit overwrites the file rather than adding a second one.
-        os.replace(temporary, storage.path(name))
+        move_into_place(temporary, name, storage)
         job.file.name = name
         job.status = ExportJob.Status.DONE
         job.rows_written = job.total_rows = written
@@ -149,13 +147,6 @@ def _fail(job: ExportJob, reason: str) -> ExportJob:
     )  # fmt: skip
     job.refresh_from_db()
     return job
-
-
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
 
 
 def export_progress(job: ExportJob) -> dict:
@@ -208,12 +199,10 @@ def _purge(now) -> None:
     storage = export_storage()
     for job in ExportJob.objects.filter(created_at__lt=now - KEEP_FILES_FOR):
         if job.file:
-            _remove(storage.path(job.file.name))
+            storage.delete(job.file.name)
         job.delete()
-    folder = storage.path(TEMP_DIR)
-    if not os.path.isdir(folder):
-        return
-    cutoff = (now - STALE_AFTER).timestamp()
-    for entry in os.scandir(folder):
-        if entry.name.endswith(".part") and entry.stat().st_mtime < cutoff:
-            _remove(entry.path)
+    stale = files_older_than(
+        TEMP_DIR, now - STALE_AFTER, suffix=".part", storage=storage
+    )
+    for name in stale:
+        storage.delete(name)

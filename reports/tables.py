@@ -12,6 +12,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.tabular import sheets_response, write_sheets
 from courses.models.learning import CompletionStatus
 from people.models import Profile, User
 
@@ -31,7 +32,6 @@ from .selectors.office import (
     hours_distribution,
     school_rows,
 )
-from .tabular import sheets_response, write_sheets
 
 # Form fields that change what an export holds (the page number does not).
 MATRIX_PARAMS = ("school", "track", "seed", "subject", "status", "behind", "sort")

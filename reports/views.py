@@ -6,13 +6,14 @@ not exist."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.serving import field_file_response
+from core.serving import content_response, field_file_response
+from core.tabular import CSV_TYPE, FORMATS, XLSX_TYPE
 from people import audit
 
 from . import charts, selectors, services
@@ -21,7 +22,6 @@ from .models import ExportJob
 from .selectors.common import OFFICE_PERMISSION
 from .selectors.matrix import MatrixFilters
 from .tables import TABLES, build_table, clean_params
-from .tabular import FORMATS
 
 # Larger exports are written by a Celery worker while the page shows progress.
 SYNC_EXPORT_MAX_ROWS = 2000
@@ -161,12 +161,12 @@ def transcript_pdf(request, user_id):
     from .pdf import transcript_pdf as render_pdf
 
     person = _visible_person_or_404(request, user_id)
-    response = HttpResponse(
-        render_pdf(selectors.transcript_of(person)), content_type="application/pdf"
+    return content_response(
+        render_pdf(selectors.transcript_of(person)),
+        content_type="application/pdf",
+        filename=f"transcript-{person.pk}.pdf",
+        as_attachment=False,
     )
-    response["Content-Disposition"] = f'inline; filename="transcript-{person.pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # Exports -------------------------------------------------------------------------
@@ -246,9 +246,5 @@ def export_download(request, pk):
     return field_file_response(
         job.file,
         filename=job.filename,
-        content_type=(
-            "text/csv; charset=utf-8"
-            if job.fmt == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        ),
+        content_type=CSV_TYPE if job.fmt == "csv" else XLSX_TYPE,
     )

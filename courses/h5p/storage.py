@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from django.utils.translation import gettext_lazy as _
 
-from core.storage import private_root, private_storage
+from core.storage import filesystem_path, private_storage
 
 from . import validation
 from .validation import LibraryMeta, LibraryRef, PackageInfo
@@ -36,7 +36,9 @@ CHUNK_BYTES = 64 * 1024
 
 
 def h5p_root() -> Path:
-    return private_root() / "h5p"
+    """The private storage's h5p/ folder on disk: packages are unzipped and
+    their trees renamed into place there (core.storage.filesystem_path)."""
+    return filesystem_path("h5p")
 
 
 def libraries_root() -> Path:

@@ -247,6 +247,15 @@ if os.environ.get("CACHE_URL"):
         },
     }
 
+# Rate limits outside allauth (core.ratelimit) use django-ratelimit in the
+# default cache. Its app is deliberately not in INSTALLED_APPS: the app holds
+# nothing but a system check, which names only memcached and django-redis, so
+# it would warn about ResilientRedisCache (W001) and fail the demo's and the
+# tests' LocMemCache (E003), while both count atomically within what they
+# serve. core.checks (core.E001) checks the cache instead, refusing the
+# backends that truly cannot count (dummy, file, database).
+RATELIMIT_USE_CACHE = "default"
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )

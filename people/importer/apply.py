@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.db import transaction
 
+from core.tabular import safe_cell
 from courses.models import Track
 from courses.models.learning import Source
 from courses.services import track_enrol
-from reports.tabular import safe_cell
 
 from ..models import Cohort, Role, School, User
 from ..services import profile_set_role, user_create

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.tabular import formula_start
 from courses.models import Track, TrackEnrolment
 
 from ..models import Cohort, Profile, Role, School, User
@@ -41,9 +42,6 @@ SUBJECTS = {code: code for code in _S.values} | {
 YES_NO = dict.fromkeys(["是", "yes", "y", "1", "true"], True)
 YES_NO |= dict.fromkeys(["否", "no", "n", "0", "false"], False)
 LIST_SEPARATORS = ";；,，、"
-# Spreadsheet programs run cells starting with these as formulas when the data
-# is exported again (CSV injection), so such cells are never stored.
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def fold(value: str) -> str:
@@ -214,13 +212,15 @@ def _check_cells(row: RowPlan, headings: dict[str, str]) -> None:
     for key, value in row.cells.items():
         if key == UNLABELLED:
             row.errors.append(_("There is a value in a column without a heading."))
-        elif value.startswith(FORMULA_STARTS):
+        # Spreadsheets would run such a cell when the data is exported again
+        # (CSV injection), so it is never stored.
+        elif char := formula_start(value):
             message = _(
                 "%(column)s starts with “%(char)s”, which spreadsheets would run "
                 "as a formula; remove that character."
             )
             column = headings.get(key, key)
-            row.errors.append(message % {"column": column, "char": value[0]})
+            row.errors.append(message % {"column": column, "char": char})
     for key in ("username", "name"):
         if not row.cells.get(key):
             row.errors.append(_("%(column)s is required.") % {"column": headings[key]})

@@ -7,7 +7,7 @@ register = template.Library()
 def yi_runs(text):
     """Escaped text with runs of Yi characters marked for the Yi font, as the
     PDF renderer needs (it takes every glyph of a run from one font)."""
-    from certificates.pdf import scripts_html
+    from core.pdf import scripts_html
 
     return scripts_html(str(text or ""))
 

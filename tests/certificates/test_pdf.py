@@ -16,14 +16,12 @@ from wagtail.images import get_image_model
 
 from certificates.models import Certificate
 from certificates.pdf import (
-    CertificateFontMissing,
-    CertificateResourceRefused,
     facts_for,
     fill_placeholders,
-    link_callback,
     render_certificate_pdf,
     render_sample_pdf,
 )
+from core.pdf import PdfFontMissing, PdfResourceRefused, link_callback
 from tests.factories import CertificateTemplateFactory, TrackFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -222,7 +220,7 @@ def test_missing_font_raises_naming_the_file_and_the_debian_package(
     missing = str(tmp_path / "missing.ttf")
     settings.PDF_FONTS = {**settings.PDF_FONTS, key: missing}
 
-    with pytest.raises(CertificateFontMissing) as raised:
+    with pytest.raises(PdfFontMissing) as raised:
         render_certificate_pdf(make_certificate())
 
     assert package in str(raised.value)
@@ -244,7 +242,7 @@ def test_link_callback_allows_only_the_font_and_media_folders(settings, tmp_path
         "https://example.org/seal.png",
         "file://example.org/etc/passwd",
     ):
-        with pytest.raises(CertificateResourceRefused):
+        with pytest.raises(PdfResourceRefused):
             link_callback(refused)
 
 

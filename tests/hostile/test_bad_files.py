@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from core.tabular import csv_bytes, write_xlsx
 from courses.h5p.validation import validate_package
 from courses.models import H5PPackage
 from people import importer
 from people.models import User
 from people.views_import import PREVIEW_KEY
-from reports.tabular import csv_bytes, write_xlsx
 
 from .corpus import FORMULA_CELLS, H5P_CORPUS, SHEET_CORPUS, valid_h5p
 

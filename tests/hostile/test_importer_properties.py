@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from core.tabular import FORMULA_STARTS
 from people import importer
-from people.importer.plan import FORMULA_STARTS
 from people.importer.reading import clean_cell
 
 from .corpus import xlsx_bytes

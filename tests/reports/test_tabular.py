@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from reports.tabular import csv_bytes, safe_cell, table_response, xlsx_bytes
+from core.tabular import csv_bytes, safe_cell, table_response, xlsx_bytes
 
 HEADERS = ["姓名", "学校", "学时"]
 ROWS = [

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from certificates.checks import font_problems
+from core.fonts import font_problems
 from tests.factories import CertificateFactory, HoursEntryFactory
 
 pytestmark = pytest.mark.django_db

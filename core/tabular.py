@@ -1,8 +1,9 @@
-"""Tables written as CSV or XLSX: the one way every export leaves the system.
+"""Tables written as CSV or XLSX: the one way every export leaves the system,
+and the one rule for cells a spreadsheet would run as a formula.
 
 CSV is UTF-8 with a BOM, so Excel on Chinese Windows opens it correctly. Text
-cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR at the
-start) are prefixed with an apostrophe, in both formats.
+cells that a spreadsheet would run as a formula (see formula_start) are
+prefixed with an apostrophe, in both formats; the teacher import refuses them.
 """
 
 import csv
@@ -13,12 +14,30 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.encoding import force_str
-from django.utils.http import content_disposition_header
+
+from .serving import content_response
 
 UTF8_BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV injection rule: a cell starting with = + - @, or with a tab or
+# carriage return (and line feed: spreadsheets skip all three before a
+# formula). The full-width forms that Chinese input methods type are taken as
+# well, and so is a formula character after leading spaces, which some
+# spreadsheets trim before reading the cell.
+FORMULA_CHARACTERS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_STARTS = (*FORMULA_CHARACTERS, "\t", "\r", "\n")
+CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+
+
+def formula_start(text: str) -> str:
+    """The character that would make a spreadsheet run `text` as a formula
+    (the first one of FORMULA_STARTS, or the formula character after leading
+    whitespace), or "" when the text is safe."""
+    if text.startswith(FORMULA_STARTS):
+        return text[0]
+    stripped = text.lstrip()
+    return stripped[0] if stripped.startswith(FORMULA_CHARACTERS) else ""
 
 
 def safe_cell(value):
@@ -31,7 +50,7 @@ def safe_cell(value):
     if isinstance(value, int | float | Decimal | datetime.date):
         return value
     text = force_str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if formula_start(text) else text
 
 
 def csv_bytes(headers: Sequence, rows: Iterable[Sequence]) -> bytes:
@@ -125,13 +144,10 @@ def sheets_response(fmt: str, sheets: Sequence[tuple], filename: str) -> HttpRes
     fmt = fmt if fmt in FORMATS else "csv"
     buffer = io.BytesIO()
     write_sheets(buffer, fmt, sheets)
-    content_type = XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{filename}.{fmt}"
+    content_type = XLSX_TYPE if fmt == "xlsx" else CSV_TYPE
+    return content_response(
+        buffer.getvalue(), content_type=content_type, filename=f"{filename}.{fmt}"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def table_response(
