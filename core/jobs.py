@@ -277,9 +277,7 @@ def sweep_kind(kind: JobKind, *, pending_after: datetime.timedelta | None = None
     if ids:
         # Touched, so that a job still waiting in a busy queue is not queued
         # again at every sweep.
-        model.objects.filter(pk__in=ids).update(
-            status=states.pending, updated_at=now
-        )
+        model.objects.filter(pk__in=ids).update(status=states.pending, updated_at=now)
         with transaction.atomic():
             enqueue_each_after_commit(kind.task, ids, what=kind.name)
     if kind.housekeeping is not None:

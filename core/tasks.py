@@ -2,10 +2,10 @@
 the one periodic sweep of background jobs (core.jobs says how jobs work).
 
 Every task the web process queues goes through `enqueue`,
-`enqueue_after_commit` or `enqueue_each_after_commit`. With the broker unreachable (Redis stopped, network
-down) queueing raises kombu's OperationalError after one quick retry
-(CELERY_BROKER_TRANSPORT_OPTIONS); here that is caught and logged, and the
-caller decides how the work still gets done:
+`enqueue_after_commit` or `enqueue_each_after_commit`. With the broker
+unreachable (Redis stopped, network down) queueing raises kombu's
+OperationalError after one quick retry (CELERY_BROKER_TRANSPORT_OPTIONS);
+here that is caught and logged, and the caller decides how the work still gets done:
 
 - rows that say what is left (jobs: exports, certificate batches, H5P
   packages; and pending certificates) are queued again by the one periodic

@@ -94,9 +94,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     temporary = storage.path(f"{TEMP_DIR}/{job.pk}-{uuid.uuid4().hex}.part")
     try:
         with open(temporary, "wb") as target:
-            written = table.write(
-                target, job.fmt, lambda n: ExportJob.step(job.pk, n)
-            )
+            written = table.write(target, job.fmt, lambda n: ExportJob.step(job.pk, n))
         return _finish(job.pk, temporary, written)
     except BaseException:
         _remove(temporary)
@@ -177,7 +175,6 @@ def _purge(now) -> None:
     for entry in os.scandir(folder):
         if entry.name.endswith(".part") and entry.stat().st_mtime < cutoff:
             _remove(entry.path)
-
 
 
 # The sweep (core.jobs) looks after export jobs once ReportsConfig registers this.
