@@ -218,8 +218,11 @@ def progress_response(state: dict) -> JsonResponse:
 class JobKind:
     """A kind of job the sweep looks after.
 
-    `task` runs one job by id. `housekeeping(now)` runs after each sweep of
-    the kind; `on_give_up(ids)` after jobs were given up (files to remove)."""
+    `task` runs one job by id. `run_here(pk)`, if given, runs one in the
+    sweeping process when the broker is unreachable (work that must not wait
+    for the broker: an H5P package its trainer is looking at).
+    `housekeeping(now)` runs after each sweep of the kind; `on_give_up(ids)`
+    after jobs were given up (files to remove)."""
 
     name: str
     model: type[Job]
@@ -228,6 +231,7 @@ class JobKind:
     pending_after: datetime.timedelta = datetime.timedelta(minutes=1)
     stale_after: datetime.timedelta = datetime.timedelta(minutes=10)
     batch_size: int = 500
+    run_here: Callable[[int], object] | None = None
     housekeeping: Callable[[datetime.datetime], object] | None = None
     on_give_up: Callable[[list[int]], object] | None = None
 
@@ -279,7 +283,9 @@ def sweep_kind(kind: JobKind, *, pending_after: datetime.timedelta | None = None
         # again at every sweep.
         model.objects.filter(pk__in=ids).update(status=states.pending, updated_at=now)
         with transaction.atomic():
-            enqueue_each_after_commit(kind.task, ids, what=kind.name)
+            enqueue_each_after_commit(
+                kind.task, ids, what=kind.name, fallback=kind.run_here
+            )
     if kind.housekeeping is not None:
         kind.housekeeping(now)
     return len(ids)

@@ -55,14 +55,22 @@ def enqueue_after_commit(
     transaction.on_commit(partial(enqueue, task, *args, fallback=fallback))
 
 
-def enqueue_each_after_commit(task, ids: Iterable[int], *, what: str) -> None:
+def enqueue_each_after_commit(
+    task,
+    ids: Iterable[int],
+    *,
+    what: str,
+    fallback: Callable[[int], object] | None = None,
+) -> None:
     """Once the transaction commits, queue `task(pk)` for each of `ids`.
 
     If the broker is unreachable, stop at the first failure (each further
     attempt would wait for the broker again) and leave the rest to the sweep
-    that finds pending rows. When tasks run in-process (no broker) a task that
-    fails is logged and its row stays pending for the sweep; the request that
-    asked for it still succeeds. `what` names the rows in the log."""
+    that finds pending rows, or, given `fallback`, call `fallback(pk)` for
+    each of the rest in this process. When tasks run in-process (no broker) a
+    task that fails is logged and its row stays pending for the sweep; the
+    request that asked for it still succeeds. `what` names the rows in the
+    log."""
     ids = list(ids)
 
     def queue_all():
@@ -73,11 +81,21 @@ def enqueue_each_after_commit(task, ids: Iterable[int], *, what: str) -> None:
                 logger.warning(
                     "Broker unreachable: %d %s stay pending.", len(ids) - queued, what
                 )
+                if fallback is not None:
+                    _run_each(fallback, ids[queued:], what=what)
                 return
             except Exception:  # noqa: BLE001 - a failed in-process run: the sweep retries
                 logger.exception("%s %s failed; it stays pending.", what, pk)
 
     transaction.on_commit(queue_all)
+
+
+def _run_each(fallback: Callable[[int], object], ids: list[int], *, what: str):
+    for pk in ids:
+        try:
+            fallback(pk)
+        except Exception:  # noqa: BLE001 - the sweep retries it
+            logger.exception("%s %s failed in-process; it stays pending.", what, pk)
 
 
 @shared_task(ignore_result=True)
