@@ -143,14 +143,16 @@ class Job(models.Model):
         )
 
     @classmethod
-    def claim(cls, pk: int) -> bool:
-        """A worker starts the job: running, one attempt more. False if the
-        job is finished (or gone): leave it alone."""
+    def claim(cls, pk: int, **fields) -> bool:
+        """A worker starts the job: running, one attempt more, and `fields`
+        set in the same update (progress_done=0 to start afresh). False if
+        the job is finished (or gone): leave it alone."""
         return bool(
             cls.objects.filter(pk=pk, status__in=cls.STATES.live).update(
                 status=cls.STATES.running,
                 attempts=F("attempts") + 1,
                 updated_at=timezone.now(),
+                **fields,
             )
         )
 

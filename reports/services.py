@@ -79,11 +79,11 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     requester's current permissions, so scope is checked in the worker too."""
     from .tables import ExportInvalid, build_table
 
-    claimed = ExportJob.claim(job_id)
+    # A new attempt writes from the first row.
+    claimed = ExportJob.claim(job_id, progress_done=0)
     job = ExportJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if not claimed or job is None:
         return job
-    ExportJob.step(job_id, 0)  # a new attempt writes from the first row
     try:
         table = build_table(job.table, job.params, job.requested_by)
     except (ExportInvalid, Http404, PermissionDenied) as error:
