@@ -323,3 +323,15 @@ def test_every_progress_endpoint_answers_the_common_keys(client, office):
     for answer in answers:
         assert PROGRESS_KEYS <= set(answer), answer
         assert (answer["done"], answer["finished"]) == (False, False)
+
+
+def test_a_batch_given_up_says_so_on_its_page_and_stops_the_polling(client, office):
+    batch = _batch(status="failed", error=jobs.give_up_message(3))
+    client.force_login(office)
+
+    state = client.get(f"/office/certificates/bulk/{batch.pk}/progress/").json()
+    page = client.get(f"/office/certificates/bulk/{batch.pk}/").content.decode()
+
+    assert (state["done"], state["finished"]) == (False, True)
+    assert '<p class="msg error" data-show-if="failed">' in page
+    assert batch.error in page
