@@ -8,6 +8,10 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
+        from core import jobs
+
+        from .bulk import BATCHES
         from .checks import check_pdf_fonts
 
         checks.register(check_pdf_fonts)
+        jobs.register(BATCHES)

@@ -1,12 +1,15 @@
 """Bulk issuance: preview who is eligible (and why not), then issue to all the
-eligible at once; workers render the PDFs and the batch is zipped when done."""
+eligible at once; workers render the PDFs and the batch is zipped when done.
+A batch is a job (core.jobs); `BATCHES` is what the sweep knows about it."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core import jobs
 from core.tasks import enqueue
 from courses.models import CourseCompletion, Enrolment, TrackCompletion, TrackEnrolment
 from people import audit
@@ -21,6 +24,7 @@ from .services import (
     lock_serial_counter,
     reserve_serials,
 )
+from .tasks import archive_batch, resume_batch
 
 
 @dataclass
@@ -105,8 +109,9 @@ def batch_start(
             raise NothingToIssue
         return earlier
     batch = IssuanceBatch.objects.create(
-        **scope, template=template, created_by=created_by
-    )
+        **scope, template=template, created_by=created_by,
+        status=IssuanceBatch.Status.RUNNING, progress_total=len(to_issue),
+    )  # fmt: skip
     serials = reserve_serials(template.serial_prefix, today.year, len(to_issue))
     # The preview already holds each completion row: no query per person.
     Certificate.objects.bulk_create(
@@ -139,8 +144,9 @@ def batch_start(
         details={"batch": batch.pk, "certificates": len(created)},
     )  # fmt: skip
     if not created:  # all taken by certificates issued one by one meanwhile
-        batch.status = IssuanceBatch.Status.DONE
-        batch.save(update_fields=["status"])
+        batch.status, batch.finished_at = IssuanceBatch.Status.DONE, timezone.now()
+        batch.progress_total = 0
+        batch.save(update_fields=["status", "finished_at", "progress_total"])
     _render_after_commit(created)
     return batch
 
@@ -160,29 +166,40 @@ def batch_progress(batch: IssuanceBatch) -> dict:
         )
         .get()
     )
-    total = counts["total"]
-    return {
-        "total": total,
-        "issued": counts["issued"],
-        "percent": round(100 * counts["issued"] / total) if total else 100,
-        "done": counts["status"] == IssuanceBatch.Status.DONE,
-    }
+    batch.status = counts["status"]  # the instance is fresh again, for free
+    return jobs.progress(
+        completed=counts["issued"],
+        total=counts["total"],
+        done=counts["status"] == IssuanceBatch.Status.DONE,
+        issued=counts["issued"],
+    )
 
 
 def batch_finish_if_done(batch_id: int) -> bool:
     """When no certificate of the batch is pending any more, mark it done and
-    have its zip built (once, however many workers finish at the same time)."""
-    from .tasks import archive_batch
-
+    have its zip built (once, however many workers finish at the same time).
+    A batch the sweep gave up on (failed) is done after all if its last
+    certificates are rendered later. Otherwise the batch is touched: it is
+    moving, and the sweep must not think it stuck."""
     with transaction.atomic():
         batch = IssuanceBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status == IssuanceBatch.Status.DONE:
             return False
         if batch.certificates.filter(status=Certificate.Status.PENDING).exists():
+            batch.save(update_fields=["updated_at"])
             return False
-        batch.status = IssuanceBatch.Status.DONE
-        batch.save(update_fields=["status"])
-        # Broker down: the sweep (resume_pending_certificates) zips it later.
+        batch.status, batch.error = IssuanceBatch.Status.DONE, ""
+        batch.finished_at = timezone.now()
+        batch.progress_done = batch.progress_total = batch.certificates.filter(
+            status=Certificate.Status.ISSUED
+        ).count()
+        batch.save(
+            update_fields=[
+                "status", "error", "finished_at", "progress_done",
+                "progress_total", "updated_at",
+            ]
+        )  # fmt: skip
+        # Broker down: the sweep (housekeeping below) zips it later.
         transaction.on_commit(lambda: enqueue(archive_batch, batch_id))
     return True
 
@@ -208,3 +225,35 @@ def batch_archive(batch_id: int) -> IssuanceBatch:
                 archive.writestr(name, pdf.read())
     batch.archive.save(f"batch-{batch.pk}.zip", ContentFile(buffer.getvalue()))
     return batch
+
+
+def batch_resume(batch_id: int) -> None:
+    """The sweep found the batch stuck (no certificate rendered for a while):
+    one attempt more, and done if nothing is pending any more (the last
+    render's check was lost). Its pending certificates are queued again by
+    `resume_pending`, with every other pending certificate."""
+    if IssuanceBatch.claim(batch_id):
+        batch_finish_if_done(batch_id)
+
+
+def batch_housekeeping(now) -> None:
+    """Queue again the certificates left pending, and the zip of finished
+    batches whose zip could not be queued."""
+    from .services import resume_pending
+
+    resume_pending()
+    done = IssuanceBatch.objects.filter(status=IssuanceBatch.Status.DONE, archive="")
+    for batch_id in done.values_list("pk", flat=True)[:50]:
+        enqueue(archive_batch, batch_id)
+
+
+# The sweep (core.jobs) looks after batches once CertificatesConfig registers
+# this. Every render touches its batch, so five quiet minutes mean stuck.
+BATCHES = jobs.JobKind(
+    name="certificates.batch",
+    model=IssuanceBatch,
+    task=resume_batch,
+    pending_after=datetime.timedelta(minutes=2),
+    stale_after=datetime.timedelta(minutes=5),
+    housekeeping=batch_housekeeping,
+)

@@ -10,6 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from core.jobs import Job, JobState
 from core.storage import private_storage
 
 USER = settings.AUTH_USER_MODEL
@@ -223,12 +224,14 @@ class SerialCounter(models.Model):
         return f"{self.prefix}-{self.year}: {self.last}"
 
 
-class IssuanceBatch(models.Model):
-    """A bulk issuance: who chose what, and how far the PDFs have got."""
+class IssuanceBatch(Job):
+    """A bulk issuance: who chose what, and how far the PDFs have got. A job
+    (core.jobs): running while PDFs are rendered, done when none is pending
+    (its zip follows), failed when the sweep gave up waiting for them. Its
+    live progress is counted from its certificates; `progress_total` holds
+    how many it set out to issue, `progress_done` how many once done."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
+    Status = JobState
 
     track = models.ForeignKey(
         "courses.Track", on_delete=models.PROTECT, null=True, blank=True
@@ -244,10 +247,6 @@ class IssuanceBatch(models.Model):
     )
     template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT)
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.RUNNING
-    )
     archive = models.FileField(
         upload_to=batch_archive_path, storage=private_storage, blank=True
     )

@@ -272,7 +272,8 @@ def certificate_revoke(*, certificate: Certificate, revoked_by: User, reason: st
 
 def resume_pending(*, older_than_seconds: int = 120) -> int:
     """Queue again the certificates still pending (the broker was down, or a
-    worker died). Called periodically by Celery beat; returns how many."""
+    worker died). Called by the jobs sweep (certificates.bulk.BATCHES);
+    returns how many."""
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     ids = list(
         Certificate.objects.filter(

@@ -28,16 +28,9 @@ def archive_batch(batch_id: int) -> None:
     batch_archive(batch_id)
 
 
-@shared_task
-def resume_pending_certificates() -> int:
-    """Periodic: queue again certificates left pending while the broker was
-    down or a worker died."""
-    from .models import IssuanceBatch
-    from .services import resume_pending
+@shared_task(acks_late=True, ignore_result=True)
+def resume_batch(batch_id: int) -> None:
+    """Queued by the sweep (core.jobs) for a batch that seems stuck."""
+    from .bulk import batch_resume
 
-    # A finished batch whose zip could not be queued gets it now.
-    for batch_id in IssuanceBatch.objects.filter(
-        status=IssuanceBatch.Status.DONE, archive=""
-    ).values_list("pk", flat=True)[:50]:
-        archive_batch.delay(batch_id)
-    return resume_pending()
+    batch_resume(batch_id)

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import jobs
 from core.ratelimit import rate_limited
 from core.serving import content_response, field_file_response
 from people.selectors import schools_visible_to
@@ -263,7 +264,10 @@ def _batch_state(batch: IssuanceBatch) -> dict:
     )
     # Finished batches with nothing to zip, or with their zip, need no polling.
     state["archive_pending"] = not state["archive_url"] and bool(state["total"])
-    state["finished"] = state["done"] and not state["archive_pending"]
+    # A batch the sweep gave up on is finished too: the page says why.
+    state["finished"] = (
+        state["done"] and not state["archive_pending"]
+    ) or batch.status == IssuanceBatch.Status.FAILED
     return state
 
 
@@ -285,9 +289,7 @@ def bulk_detail(request, pk):
 @permission_required(OFFICE_PERMISSION, raise_exception=True)
 def bulk_progress(request, pk):
     batch = get_object_or_404(IssuanceBatch, pk=pk)
-    response = JsonResponse(_batch_state(batch))
-    response["Cache-Control"] = "no-store"
-    return response
+    return jobs.progress_response(_batch_state(batch))
 
 
 @login_required

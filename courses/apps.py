@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses and tracks")
+
+    def ready(self):
+        from core import jobs
+
+        from .h5p.services import PACKAGES
+
+        jobs.register(PACKAGES)

@@ -3,14 +3,13 @@ from functools import partial
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.http import client_ip
 from core.ratelimit import over_limit
-from core.tasks import enqueue
+from core.tasks import enqueue_after_commit
 
 from . import audit
 from .backends import demo_login_refused
@@ -109,10 +108,10 @@ class AccountAdapter(DefaultAccountAdapter):
             "alternatives": [list(alt) for alt in getattr(message, "alternatives", [])],
         }
         # With the broker down the mail goes out from this process instead.
-        transaction.on_commit(
-            lambda: enqueue(
-                send_email_message, payload, fallback=partial(send_now, payload)
-            )
+        # An email has no row for the sweep to find it by: this is its only
+        # chance, and the task retries a mail server that is down.
+        enqueue_after_commit(
+            send_email_message, payload, fallback=partial(send_now, payload)
         )
 
 

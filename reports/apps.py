@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from core import jobs
+
+        from .services import EXPORTS
+
+        jobs.register(EXPORTS)

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import Job, JobState
+
 from .storage import export_storage
 
 
@@ -15,14 +17,21 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-class ExportJob(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting for a worker")
-        RUNNING = "running", _("being written")
-        DONE = "done", _("ready to download")
-        FAILED = "failed", _("failed")
+class ExportJob(Job):
+    """A job (core.jobs) whose units of work are rows."""
 
-    LIVE = (Status.PENDING, Status.RUNNING)
+    class Status(models.TextChoices):
+        # The common states (core.jobs.JobState), in words about a file.
+        PENDING = JobState.PENDING, _("waiting for a worker")
+        RUNNING = JobState.RUNNING, _("being written")
+        DONE = JobState.DONE, _("ready to download")
+        FAILED = JobState.FAILED, _("failed")
+
+    LIVE = Job.STATES.live
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,18 +46,8 @@ class ExportJob(models.Model):
     # identical requests while a job is live share that job.
     fingerprint = models.CharField(max_length=64)
     title = models.CharField(_("title"), max_length=200)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
     token = models.CharField(max_length=32, default=new_token, editable=False)
     file = models.FileField(storage=export_storage, max_length=200, blank=True)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("export")
@@ -67,12 +66,8 @@ class ExportJob(models.Model):
         return f"#{self.pk} {self.title} ({self.fmt})"
 
     @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, round(100 * self.rows_written / self.total_rows))
+    def rows_written(self) -> int:
+        return self.progress_done
 
     @property
     def filename(self) -> str:

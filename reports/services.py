@@ -1,6 +1,6 @@
-"""Writes for reports: export jobs. A large export is a job that a Celery
-worker writes; starting one answers at once even when the broker is down (the
-job waits and the periodic sweep queues it again), two identical requests
+"""Writes for reports: export jobs. A large export is a job (core.jobs) that
+a Celery worker writes; starting one answers at once even when the broker is
+down (the job waits and the sweep queues it again), two identical requests
 share one job, and a worker killed half-way leaves neither a duplicate nor a
 half-written file behind the job: the file is written under a temporary name
 and renamed into place when complete."""
@@ -13,16 +13,17 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from core import jobs
 from core.storage import files_older_than, move_into_place, open_new
 from core.tasks import enqueue_each_after_commit
 from people.models import User
 
 from .models import ExportJob
 from .storage import TEMP_DIR, export_name, export_storage
+from .tasks import write_export
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -51,7 +52,7 @@ def export_job_start(
         with transaction.atomic():
             job = ExportJob.objects.create(
                 requested_by=user, table=table, fmt=fmt, params=params,
-                fingerprint=digest, title=title[:200], total_rows=total,
+                fingerprint=digest, title=title[:200], progress_total=total,
             )  # fmt: skip
             _queue_after_commit([job.pk])
     except IntegrityError:
@@ -68,8 +69,6 @@ def export_job_start(
 
 
 def _queue_after_commit(job_ids: list[int]) -> None:
-    from .tasks import write_export
-
     enqueue_each_after_commit(write_export, job_ids, what="exports")
 
 
@@ -80,10 +79,8 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     requester's current permissions, so scope is checked in the worker too."""
     from .tables import ExportInvalid, build_table
 
-    claimed = ExportJob.objects.filter(pk=job_id, status__in=ExportJob.LIVE).update(
-        status=ExportJob.Status.RUNNING, attempts=F("attempts") + 1,
-        rows_written=0, updated_at=timezone.now(),
-    )  # fmt: skip
+    # A new attempt writes from the first row.
+    claimed = ExportJob.claim(job_id, progress_done=0)
     job = ExportJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if not claimed or job is None:
         return job
@@ -95,18 +92,12 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     temporary = f"{TEMP_DIR}/{job.pk}-{uuid.uuid4().hex}.part"
     try:
         with open_new(temporary, export_storage()) as target:
-            written = table.write(target, job.fmt, lambda n: _progress(job.pk, n))
+            written = table.write(target, job.fmt, lambda n: ExportJob.step(job.pk, n))
         return _finish(job.pk, temporary, written)
     except BaseException:
         export_storage().delete(temporary)
-        _release(job.pk)
+        ExportJob.release(job.pk, max_attempts=MAX_ATTEMPTS)
         raise
-
-
-def _progress(job_id: int, rows: int) -> None:
-    ExportJob.objects.filter(pk=job_id).update(
-        rows_written=rows, updated_at=timezone.now()
-    )
 
 
 def _finish(job_id: int, temporary: str, written: int) -> ExportJob:
@@ -122,77 +113,44 @@ def _finish(job_id: int, temporary: str, written: int) -> ExportJob:
         move_into_place(temporary, name, storage)
         job.file.name = name
         job.status = ExportJob.Status.DONE
-        job.rows_written = job.total_rows = written
+        job.progress_done = job.progress_total = written
         job.finished_at = timezone.now()
         job.error = ""
         job.save()
     return job
 
 
-def _release(job_id: int) -> None:
-    """After a failed attempt the job waits for the sweep, or fails for good
-    after MAX_ATTEMPTS."""
-    ExportJob.objects.filter(
-        pk=job_id, status=ExportJob.Status.RUNNING, attempts__lt=MAX_ATTEMPTS
-    ).update(status=ExportJob.Status.PENDING, updated_at=timezone.now())
-    ExportJob.objects.filter(
-        pk=job_id, status=ExportJob.Status.RUNNING, attempts__gte=MAX_ATTEMPTS
-    ).update(status=ExportJob.Status.FAILED, finished_at=timezone.now())
-
-
 def _fail(job: ExportJob, reason: str) -> ExportJob:
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.FAILED, error=reason[:500],
-        finished_at=timezone.now(),
-    )  # fmt: skip
+    ExportJob.fail(job.pk, reason[:500])
     job.refresh_from_db()
     return job
 
 
 def export_progress(job: ExportJob) -> dict:
-    """The job's state read afresh (one query): callers poll with an old
-    instance whose status a worker has since changed."""
+    """The job's progress JSON (core.jobs) read afresh (one query): callers
+    poll with an old instance whose status a worker has since changed."""
     job.refresh_from_db(
-        fields=["status", "rows_written", "total_rows", "file", "finished_at"]
+        fields=["status", "progress_done", "progress_total", "file", "finished_at"]
     )
-    return {
-        "status": job.status,
-        "label": str(job.get_status_display()),
-        "rows": job.rows_written,
-        "total": job.total_rows,
-        "percent": job.percent,
-        "done": job.status == ExportJob.Status.DONE,
-        "failed": job.status == ExportJob.Status.FAILED,
-    }
+    return jobs.progress(
+        completed=job.progress_done,
+        total=job.progress_total,
+        done=job.is_done,
+        rows=job.progress_done,
+        status=job.status,
+        label=str(job.get_status_display()),
+        failed=job.is_failed,
+    )
 
 
 def resume_pending_exports(*, older_than_seconds: int = 60) -> int:
-    """Queue again the jobs left waiting (the broker was down) or running
-    without progress (their worker died); give up on those tried too often;
-    remove temporary files and old exports. Called by Celery beat; returns
-    how many jobs were queued."""
-    now = timezone.now()
-    ExportJob.objects.filter(
-        status__in=ExportJob.LIVE,
-        attempts__gte=MAX_ATTEMPTS,
-        updated_at__lt=now - STALE_AFTER,
-    ).update(status=ExportJob.Status.FAILED, finished_at=now)
-    waiting = ExportJob.objects.filter(
-        status=ExportJob.Status.PENDING,
-        updated_at__lt=now - datetime.timedelta(seconds=older_than_seconds),
+    """The sweep (core.jobs) of export jobs: queue again the jobs left
+    waiting (the broker was down) or running without progress (their worker
+    died), give up on those tried too often, remove temporary files and old
+    exports. Returns how many jobs were queued."""
+    return jobs.sweep_kind(
+        EXPORTS, pending_after=datetime.timedelta(seconds=older_than_seconds)
     )
-    stuck = ExportJob.objects.filter(
-        status=ExportJob.Status.RUNNING, updated_at__lt=now - STALE_AFTER
-    )
-    ids = list((waiting | stuck).values_list("pk", flat=True)[:500])
-    if ids:
-        ExportJob.objects.filter(pk__in=ids, status=ExportJob.Status.RUNNING).update(
-            status=ExportJob.Status.PENDING, updated_at=now
-        )
-        with transaction.atomic():
-            _queue_after_commit(ids)
-    _purge(now)
-    return len(ids)
 
 
 def _purge(now) -> None:
@@ -206,3 +164,14 @@ def _purge(now) -> None:
     )
     for name in stale:
         storage.delete(name)
+
+
+# The sweep (core.jobs) looks after export jobs once ReportsConfig registers this.
+EXPORTS = jobs.JobKind(
+    name="reports.export",
+    model=ExportJob,
+    task=write_export,
+    max_attempts=MAX_ATTEMPTS,
+    stale_after=STALE_AFTER,
+    housekeeping=_purge,
+)

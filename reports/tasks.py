@@ -10,12 +10,3 @@ def write_export(job_id: int) -> None:
     from .services import export_job_run
 
     export_job_run(job_id=job_id)
-
-
-@shared_task
-def resume_pending_exports() -> int:
-    """Periodic: queue again exports left pending while the broker was down
-    or whose worker died."""
-    from .services import resume_pending_exports as resume
-
-    return resume()

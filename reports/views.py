@@ -6,12 +6,13 @@ not exist."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import jobs
 from core.serving import content_response, field_file_response
 from core.tabular import CSV_TYPE, FORMATS, XLSX_TYPE
 from people import audit
@@ -232,9 +233,7 @@ def _job_state(job: ExportJob) -> dict:
 @login_required
 @require_GET
 def export_job_progress(request, pk):
-    response = JsonResponse(_job_state(_own_job(request, pk)))
-    response["Cache-Control"] = "no-store"
-    return response
+    return jobs.progress_response(_job_state(_own_job(request, pk)))
 
 
 @login_required

@@ -15,8 +15,14 @@ programme office and administrators). An upload by someone without it that
 would install or upgrade a library is refused naming the libraries; the
 decision is stored on the package and checked again when it is unpacked.
 Every install and upgrade is written to the audit log (people.audit).
+
+A package is a job (core.jobs, `PACKAGES`): each unpack counts an attempt,
+and the sweep unpacks again a package left processing (the web process or
+the worker died, the broker lost the task; in the sweeping process when the
+broker is down) and gives up, failed, after three attempts.
 """
 
+import datetime
 import logging
 import zipfile
 from functools import partial
@@ -28,8 +34,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.tasks import enqueue
+from core import jobs
+from core.tasks import enqueue_after_commit
 from courses.models import H5PLibrary, H5PPackage
+from courses.tasks import unpack_h5p_package
 from people import audit
 
 from . import storage
@@ -106,6 +114,7 @@ def h5p_package_create(*, title: str, file: File, by) -> H5PPackage:
         uploaded_by=by,
         may_install_libraries=h5p_may_install_libraries(by),
         status=Status.PROCESSING,
+        progress_total=1,
         main_library=info.main_library,
         h5p_json=info.h5p_json,
     )
@@ -147,6 +156,8 @@ def h5p_package_replace(
     package.uploaded_by = by
     package.may_install_libraries = h5p_may_install_libraries(by)
     package.status, package.error = Status.PROCESSING, ""
+    package.attempts = package.progress_done = 0
+    package.progress_total, package.finished_at = 1, None
     package.main_library, package.h5p_json = info.main_library, info.h5p_json
     package.full_clean()
     package.save()
@@ -221,16 +232,11 @@ def _library_rows(refs) -> list[H5PLibrary]:
 
 def _schedule_unpack(package: H5PPackage) -> None:
     if package.file.size > sync_unpack_limit():
-        from courses.tasks import unpack_h5p_package
-
         # With the broker down the package is unpacked in this process.
-        transaction.on_commit(
-            partial(
-                enqueue,
-                unpack_h5p_package,
-                package.pk,
-                fallback=partial(h5p_package_unpack, package_id=package.pk),
-            )
+        enqueue_after_commit(
+            unpack_h5p_package,
+            package.pk,
+            fallback=partial(h5p_package_unpack, package_id=package.pk),
         )
     else:
         transaction.on_commit(partial(h5p_package_unpack, package_id=package.pk))
@@ -251,6 +257,9 @@ def h5p_package_unpack(*, package_id: int) -> H5PPackage | None:
     package = H5PPackage.objects.filter(pk=package_id).first()
     if package is None or package.status == Status.READY:
         return package
+    # One attempt more (the sweep gives up after three); a failed package
+    # asked for again is unpacked again, but is not counted.
+    H5PPackage.claim(package_id)
     file_name = package.file.name
     staged = None
     try:
@@ -314,7 +323,14 @@ def _finish_unpack(package_id, file_name, info, staged) -> H5PPackage | None:
         package.libraries.set(libraries)
         storage.swap_into_place(staged.content, storage.content_root(package_id))
         package.status, package.error = Status.READY, ""
-        package.save(update_fields=["status", "error", "updated_at"])
+        package.progress_done = package.progress_total = 1
+        package.finished_at = timezone.now()
+        package.save(
+            update_fields=[
+                "status", "error", "progress_done", "progress_total",
+                "finished_at", "updated_at",
+            ]
+        )  # fmt: skip
         dropped = old_ids - {lib.pk for lib in libraries}
         transaction.on_commit(partial(h5p_libraries_remove_unused, dropped))
     return package
@@ -377,9 +393,33 @@ def _record_install(meta: LibraryMeta, previous: int | None, package) -> None:
 def _mark_failed(package_id: int, file_name: str, reason: str) -> H5PPackage | None:
     """Mark the package failed, unless its file was replaced meanwhile, and
     remove any content an earlier run left."""
+    now = timezone.now()
     updated = H5PPackage.objects.filter(pk=package_id, file=file_name).update(
-        status=Status.FAILED, error=reason, updated_at=timezone.now()
+        status=Status.FAILED, error=reason, updated_at=now, finished_at=now
     )
     if updated:
         storage.remove_tree(storage.content_root(package_id))
     return H5PPackage.objects.filter(pk=package_id).first()
+
+
+def _remove_content(package_ids: list[int]) -> None:
+    for package_id in package_ids:
+        storage.remove_tree(storage.content_root(package_id))
+
+
+def _unpack_here(package_id: int) -> None:
+    h5p_package_unpack(package_id=package_id)
+
+
+# The sweep (core.jobs) looks after packages once CoursesConfig registers
+# this. An unpack says nothing while it works: ten quiet minutes mean its
+# process died (no package takes that long), not a slow worker.
+PACKAGES = jobs.JobKind(
+    name="courses.h5p",
+    model=H5PPackage,
+    task=unpack_h5p_package,
+    pending_after=datetime.timedelta(minutes=10),
+    stale_after=datetime.timedelta(minutes=10),
+    run_here=_unpack_here,
+    on_give_up=_remove_content,
+)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import Job, JobStates
 from core.storage import private_storage
 
 USER = settings.AUTH_USER_MODEL
@@ -53,14 +54,23 @@ class H5PLibrary(models.Model):
         return f"{self.machine_name}-{self.major_version}.{self.minor_version}"
 
 
-class H5PPackage(models.Model):
+class H5PPackage(Job):
     """An uploaded .h5p file: validated, then unpacked (in a Celery task for
-    large files) and shown as processing until it is ready."""
+    large files) and shown as processing until it is ready. A job
+    (core.jobs) of one unit of work, whose states keep their H5P words:
+    "processing" is both waiting and running."""
 
     class Status(models.TextChoices):
         PROCESSING = "processing", _("processing")
         READY = "ready", _("ready")
         FAILED = "failed", _("failed")
+
+    STATES = JobStates(
+        pending=Status.PROCESSING,
+        running=Status.PROCESSING,
+        done=Status.READY,
+        failed=Status.FAILED,
+    )
 
     title = models.CharField(_("title"), max_length=255)
     file = models.FileField(
@@ -69,7 +79,6 @@ class H5PPackage(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROCESSING
     )
-    error = models.TextField(_("error"), blank=True)
     main_library = models.CharField(_("main library"), max_length=127, blank=True)
     h5p_json = models.JSONField(_("h5p.json"), default=dict, blank=True)
     libraries = models.ManyToManyField(
@@ -84,8 +93,6 @@ class H5PPackage(models.Model):
     may_install_libraries = models.BooleanField(
         _("may install libraries"), default=False, editable=False
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("H5P package")

@@ -286,15 +286,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hang the request that queues a task. Workers
 # and beat drop these options and wait for the broker for ever (lms/celery.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0}
+# One sweep for every kind of background job (core.jobs): it queues again what
+# the broker lost or a dead worker left, and gives up on what keeps failing.
 CELERY_BEAT_SCHEDULE = {
-    "resume-pending-certificates": {
-        "task": "certificates.tasks.resume_pending_certificates",
-        "schedule": 300.0,
-    },
-    "resume-pending-exports": {
-        "task": "reports.tasks.resume_pending_exports",
-        "schedule": 120.0,
-    },
+    "sweep-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 120.0},
 }
 
 WAGTAIL_SITE_NAME = _("Hongxi Teacher Training")

@@ -1,8 +1,10 @@
 // Follow a background job (bulk issuance, export) from its JSON endpoint
-// every 2 s. The page marks what the state fills in: data-text="key" shows
-// state[key], data-href="key" links to it, data-show-if / data-hide-if="key"
-// appear or hide on its truth, a <progress> follows state.percent. Polling
-// stops once state.finished is true.
+// every 2 s. The endpoint answers the progress JSON of core/jobs.py: total,
+// percent, done, finished, and the kind's own keys. The page marks what the
+// state fills in: data-text="key" shows state[key], data-href="key" links to
+// it, data-show-if / data-hide-if="key" appear or hide on its truth, a
+// <progress> follows state.percent; "failed" (finished but not done) is
+// there for every kind. Polling stops once state.finished is true.
 (function () {
   "use strict";
   var box = document.querySelector("[data-progress-url]");
@@ -14,6 +16,7 @@
     });
   }
   function show(state) {
+    if (!("failed" in state)) state.failed = Boolean(state.finished && !state.done);
     var bar = box.querySelector("progress");
     if (bar) bar.value = state.percent;
     each("data-text", function (el, key) { el.textContent = state[key]; });
