@@ -9,8 +9,8 @@ the unique constraints, and recomputation locks the completion row it rewrites.
 from .activities import statement_record, user_data_get, user_data_set
 from .completion import (
     course_completion_recompute,
-    placement_days_for,
     track_completion_recompute,
+    tracks_recompute_for,
 )
 from .enrolment import (
     enrolment_create,
@@ -19,6 +19,7 @@ from .enrolment import (
     track_enrol,
     users_for_group,
 )
+from .hours import hours_entry_record
 from .progress import (
     lesson_check_completion,
     lesson_mark_complete,
@@ -31,16 +32,17 @@ __all__ = [
     "course_completion_recompute",
     "enrolment_create",
     "enrolment_withdraw",
+    "hours_entry_record",
     "lesson_check_completion",
     "lesson_mark_complete",
     "lesson_visit",
     "missing_prerequisites",
-    "placement_days_for",
     "reflection_review",
     "reflection_submit",
     "statement_record",
     "track_completion_recompute",
     "track_enrol",
+    "tracks_recompute_for",
     "user_data_get",
     "user_data_set",
     "users_for_group",
