@@ -44,8 +44,8 @@ progress_changed = Signal()
 class Progress:
     """How far a person is with one requirement of a track."""
 
-    done: Decimal
-    needed: Decimal
+    done: Decimal | int
+    needed: Decimal | int
     unit: str = ""
     # Whether the person began working toward the track through this
     # requirement even with nothing counted yet (a lesson opened).

@@ -1,7 +1,9 @@
 """Writes for courses: enrolment, progress, reflections and completion.
 
 Completion is recomputed here whenever a learning event arrives and stored in
-CourseCompletion / TrackCompletion rows; every hour earned becomes a HoursEntry.
+CourseCompletion / TrackCompletion rows (and one TrackRequirementProgress row per
+requirement kind, see courses.requirements); every hour earned becomes a
+HoursEntry, written only by hours_entry_record (other apps call it too).
 All writes are idempotent and safe under concurrent events: the database holds
 the unique constraints, and recomputation locks the completion row it rewrites.
 """
