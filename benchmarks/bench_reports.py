@@ -41,7 +41,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-MARKER = "bench-reports-v2"  # the programme code of a finished build
+MARKER = "bench-reports-v3"  # the programme code of a finished build
 SCHOOLS, BIG_SCHOOL, TEACHERS = 100, 1000, 20_000
 COURSES, LESSONS = 60, 5
 HOSTS, MENTORS_PER_HOST = 5, 10
@@ -280,13 +280,14 @@ def build_learning(world) -> None:
         LessonProgress,
         TrackCompletion,
         TrackEnrolment,
+        TrackRequirementProgress,
     )
 
     rng = random.Random(2020)
     now = datetime.datetime.now(datetime.UTC)
     start = datetime.datetime(2025, 9, 15, tzinfo=datetime.UTC)
     enrolments, completions, progress, ledger = [], [], [], []
-    track_rows, track_enrolments = [], []
+    track_rows, track_enrolments, requirement_rows = [], [], []
     lessons = world["lessons"]
     for user, _school, n in world["teachers"]:
         mine = [world["tracks"][0]] + ([world["tracks"][1]] if n % 5 == 0 else [])
@@ -346,8 +347,21 @@ def build_learning(world) -> None:
                  track.min_elective_hours, days, track.min_placement_days,
                  done_hours, required_hours + track.min_elective_hours)
             )  # fmt: skip
+            requirement_rows.extend(
+                (user.pk, track.pk, kind, done, needed, now)
+                for kind, done, needed in (
+                    ("required_courses", required_done, len(required)),
+                    ("elective_hours", elective_hours, track.min_elective_hours),
+                    ("placement_days", days, track.min_placement_days),
+                )
+            )
     copy_rows(
         TrackEnrolment, ["user", "track", "source", "enrolled_at"], track_enrolments
+    )
+    copy_rows(
+        TrackRequirementProgress,
+        ["user", "track", "kind", "done", "needed", "updated_at"],
+        requirement_rows,
     )
     copy_rows(
         TrackCompletion,

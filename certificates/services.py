@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.tasks import enqueue_each_after_commit
 from courses.models import CourseCompletion, CoursePage, Track, TrackCompletion
 from courses.models.learning import CompletionStatus
+from courses.requirements import missing_reasons, progress_rows_of
 from people import audit
 from people.models import User
 
@@ -37,8 +38,12 @@ class Eligibility:
     missing: list[str] = field(default_factory=list)
 
 
-def eligibility_from_rows(*, track=None, course=None, completion=None) -> Eligibility:
-    """What a completion row (or its absence) says about a certificate."""
+def eligibility_from_rows(
+    *, track=None, course=None, completion=None, requirements=None
+) -> Eligibility:
+    """What a completion row (or its absence) says about a certificate. For a
+    track, `requirements` are the person's requirement rows by kind code: the
+    kinds registered in courses.requirements name what is missing."""
     if completion is not None and completion.status == DONE:
         return Eligibility(True)
     if completion is None:
@@ -54,32 +59,7 @@ def eligibility_from_rows(*, track=None, course=None, completion=None) -> Eligib
                 }
             ],
         )
-    missing = []
-    if completion.required_completed < completion.required_total:
-        missing.append(
-            _("Required courses: %(done)d of %(total)d completed.")
-            % {
-                "done": completion.required_completed,
-                "total": completion.required_total,
-            }
-        )
-    if completion.elective_hours < completion.elective_hours_needed:
-        missing.append(
-            _("Elective hours: %(done)s of %(total)s.")
-            % {
-                "done": completion.elective_hours,
-                "total": completion.elective_hours_needed,
-            }
-        )
-    if completion.placement_days < completion.placement_days_needed:
-        missing.append(
-            _("Job-shadowing days: %(done)d of %(total)d.")
-            % {
-                "done": completion.placement_days,
-                "total": completion.placement_days_needed,
-            }
-        )
-    return Eligibility(False, missing)
+    return Eligibility(False, missing_reasons(requirements or {}))
 
 
 def eligibility_for(
@@ -88,7 +68,12 @@ def eligibility_for(
     """Whether the user completed the track or course, and if not, what is missing."""
     if track is not None:
         row = TrackCompletion.objects.filter(user=user, track=track).first()
-        return eligibility_from_rows(track=track, completion=row)
+        requirements = None
+        if row is not None and row.status != DONE:
+            requirements = progress_rows_of(track=track, users=[user]).get(user.pk)
+        return eligibility_from_rows(
+            track=track, completion=row, requirements=requirements
+        )
     row = CourseCompletion.objects.filter(user=user, course=course).first()
     return eligibility_from_rows(course=course, completion=row)
 

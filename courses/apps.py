@@ -9,6 +9,14 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from core import jobs
 
+        from . import requirements
         from .h5p.services import PACKAGES
+        from .requirement_kinds import ElectiveHours, RequiredCourses
+        from .services.completion import tracks_recompute_on_progress
 
         jobs.register(PACKAGES)
+        requirements.register(RequiredCourses())
+        requirements.register(ElectiveHours())
+        requirements.progress_changed.connect(
+            tracks_recompute_on_progress, dispatch_uid="courses.tracks_recompute"
+        )

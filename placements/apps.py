@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PlacementsConfig(AppConfig):
     name = "placements"
     verbose_name = _("Job-shadowing placements")
+
+    def ready(self):
+        from courses import requirements
+
+        from .requirements import PlacementDays
+
+        requirements.register(PlacementDays())

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from courses.models import Programme
+from courses.services import tracks_recompute_for
 from people.models import School, User
 
 from . import services
@@ -154,6 +155,12 @@ def seed_placement(
         )
     if stage == "approved":
         services.placement_approve(placement=placement, actor=office)
+        # seed_demo runs in one transaction, so the approval's on-commit
+        # announcement would arrive only after the reports and certificates
+        # demos read the tracks: recompute them now, as the receiver will.
+        tracks_recompute_for(
+            user=participant, programme_id=placement_round.programme_id
+        )
     _backdate(placement, week)
     return placement
 

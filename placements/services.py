@@ -7,7 +7,8 @@
 The participant logs days and submits; the mentor confirms days and the whole
 placement with an evaluation (or returns it); the programme office approves
 (or returns). Approval fixes the confirmed days, writes the credit hours to
-the ledger and recomputes the participant's tracks of that programme.
+the ledger (through courses' hours service) and announces the new progress;
+courses recomputes the participant's tracks of that programme after commit.
 """
 
 import datetime
@@ -19,6 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.models import HoursEntry
+from courses.requirements import announce_progress
+from courses.services import hours_entry_record
 from people.models import Pairing, Role, School, User
 
 from .models import Activity, Placement, PlacementEvent, PlacementLog, PlacementRound
@@ -463,7 +467,8 @@ def placement_return(*, placement: Placement, actor: User, comment: str) -> Plac
 def placement_approve(*, placement: Placement, actor: User) -> Placement:
     """Approve a confirmed placement (office): its confirmed days become
     approved days, the ledger gains days × the programme's hours per day, and
-    the participant's tracks of the programme are recomputed.
+    once the transaction commits the participant's tracks of the programme
+    are recomputed (courses.requirements.progress_changed).
     Raises PermissionDenied without the approve permission, ValidationError
     when the placement is not confirmed."""
     if not actor.has_perm("placements.approve_placement"):
@@ -473,31 +478,24 @@ def placement_approve(*, placement: Placement, actor: User) -> Placement:
         raise ValidationError(
             _("Only a placement the mentor confirmed can be approved.")
         )
-    from courses.models import HoursEntry
-
     days = placement.logs.filter(confirmed_at__isnull=False).count()
     programme = placement.round.programme
     placement.approved_days = days
     placement.approved_at = timezone.now()
     placement.approved_by = actor
-    placement.hours_entry = HoursEntry.objects.create(
+    placement.hours_entry = hours_entry_record(
         user=placement.participant,
         hours=Decimal(days) * programme.hours_per_placement_day,
         source=HoursEntry.Source.PLACEMENT,
         # Names, not a translated sentence: the ledger is read in both languages.
-        description=f"{placement.round.name} · {placement.host_school.name}"[:200],
+        description=f"{placement.round.name} · {placement.host_school.name}",
         earned_on=timezone.localdate(placement.approved_at),
         created_by=actor,
     )
     _move(placement, Status.APPROVED, actor)
     placement.save()
-    _recompute_tracks(placement.participant, programme)
+    # Courses recomputes the participant's tracks once the approval commits.
+    announce_progress(
+        sender=Placement, user=placement.participant, programme_id=programme.pk
+    )
     return placement
-
-
-def _recompute_tracks(user: User, programme) -> None:
-    from courses.models import Track
-    from courses.services import track_completion_recompute
-
-    for track in Track.objects.filter(programme=programme, enrolments__user=user):
-        track_completion_recompute(user=user, track=track)

@@ -7,6 +7,7 @@ from .learning import (
     Reflection,
     TrackCompletion,
     TrackEnrolment,
+    TrackRequirementProgress,
 )
 from .pages import CourseCategory, CourseIndexPage, CoursePage, LessonPage
 from .programmes import Audience, Programme, Track, TrackCourse
@@ -32,4 +33,5 @@ __all__ = [
     "TrackCompletion",
     "TrackCourse",
     "TrackEnrolment",
+    "TrackRequirementProgress",
 ]

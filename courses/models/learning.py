@@ -227,6 +227,8 @@ class TrackCompletion(CompletionRow):
     elective_hours_needed = models.DecimalField(
         max_digits=6, decimal_places=1, default=0
     )
+    # Cached from the placement_days requirement row for the reports, which
+    # sort and show them; written only from that row (see RequirementKind.summary).
     placement_days = models.PositiveIntegerField(default=0)
     placement_days_needed = models.PositiveIntegerField(default=0)
     hours_earned = models.DecimalField(max_digits=7, decimal_places=1, default=0)
@@ -250,6 +252,54 @@ class TrackCompletion(CompletionRow):
         if not self.hours_needed:
             return 100 if self.status == CompletionStatus.COMPLETED else 0
         return min(100, round(100 * self.hours_earned / self.hours_needed))
+
+
+class TrackRequirementProgress(models.Model):
+    """One row per teacher, track and requirement kind (courses.requirements):
+    what is done against what the track asks, rewritten with the track's
+    completion row."""
+
+    user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="requirement_progress"
+    )
+    track = models.ForeignKey(
+        "courses.Track", on_delete=models.CASCADE, related_name="requirement_progress"
+    )
+    kind = models.CharField(_("requirement"), max_length=40)
+    done = models.DecimalField(
+        _("done"),
+        max_digits=8,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    needed = models.DecimalField(
+        _("needed"),
+        max_digits=8,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("track requirement progress")
+        verbose_name_plural = _("track requirement progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "track", "kind"], name="unique_requirement_progress"
+            )
+        ]
+        # A track's rows of one kind (eligibility previews, sorting a report
+        # by one requirement); a person's rows come from the unique index.
+        indexes = [models.Index(fields=["track", "kind", "done"])]
+
+    def __str__(self):
+        return f"{self.user}: {self.track} {self.kind} {self.done}/{self.needed}"
+
+    @property
+    def met(self) -> bool:
+        return self.done >= self.needed
 
 
 class HoursEntry(models.Model):

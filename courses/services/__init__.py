@@ -1,7 +1,9 @@
 """Writes for courses: enrolment, progress, reflections and completion.
 
 Completion is recomputed here whenever a learning event arrives and stored in
-CourseCompletion / TrackCompletion rows; every hour earned becomes a HoursEntry.
+CourseCompletion / TrackCompletion rows (and one TrackRequirementProgress row per
+requirement kind, see courses.requirements); every hour earned becomes a
+HoursEntry, written only by hours_entry_record (other apps call it too).
 All writes are idempotent and safe under concurrent events: the database holds
 the unique constraints, and recomputation locks the completion row it rewrites.
 """
@@ -9,8 +11,8 @@ the unique constraints, and recomputation locks the completion row it rewrites.
 from .activities import statement_record, user_data_get, user_data_set
 from .completion import (
     course_completion_recompute,
-    placement_days_for,
     track_completion_recompute,
+    tracks_recompute_for,
 )
 from .enrolment import (
     enrolment_create,
@@ -19,6 +21,7 @@ from .enrolment import (
     track_enrol,
     users_for_group,
 )
+from .hours import hours_entry_record
 from .progress import (
     lesson_check_completion,
     lesson_mark_complete,
@@ -31,16 +34,17 @@ __all__ = [
     "course_completion_recompute",
     "enrolment_create",
     "enrolment_withdraw",
+    "hours_entry_record",
     "lesson_check_completion",
     "lesson_mark_complete",
     "lesson_visit",
     "missing_prerequisites",
-    "placement_days_for",
     "reflection_review",
     "reflection_submit",
     "statement_record",
     "track_completion_recompute",
     "track_enrol",
+    "tracks_recompute_for",
     "user_data_get",
     "user_data_set",
     "users_for_group",

@@ -14,11 +14,15 @@ from courses.models import (
     LessonProgress,
     Track,
     TrackCompletion,
+    TrackRequirementProgress,
 )
 from courses.models.learning import CompletionStatus, Source
+from courses.requirement_kinds import track_courses_state
+from courses.requirements import kinds
 from people.models import User
 
-from .common import DONE, _enrol_where_unlocked, _get_or_create, _locked
+from .common import DONE, _enrol_where_unlocked, _locked
+from .hours import hours_entry_record
 
 
 @transaction.atomic
@@ -76,16 +80,13 @@ def _course_score(user, lessons) -> Decimal | None:
 
 
 def _hours_for_course(user, course, when) -> None:
-    _get_or_create(
-        HoursEntry,
+    hours_entry_record(
         user=user,
         course=course,
         source=HoursEntry.Source.COURSE,
-        defaults={
-            "hours": course.credit_hours,
-            "description": course.title,
-            "earned_on": timezone.localdate(when),
-        },
+        hours=course.credit_hours,
+        description=course.title,
+        earned_on=timezone.localdate(when),
     )
 
 
@@ -98,57 +99,78 @@ def _enrol_unlocked_by(user, course) -> None:
     _enrol_where_unlocked([user], list(unlocked), Source.TRACK)
 
 
-def placement_days_for(*, user: User, track: Track) -> int:
-    """Approved job-shadowing days that count toward the track: those of the
-    user's approved placements in rounds of the track's programme."""
-    from placements.selectors import approved_days_for
-
-    return approved_days_for(user=user, programme_id=track.programme_id)
-
-
 @transaction.atomic
 def track_completion_recompute(*, user: User, track: Track) -> TrackCompletion:
-    """Rewrite the user's completion row for a track.
+    """Rewrite the user's completion row for a track and its requirement rows.
 
-    Complete when every required course is complete, completed elective courses
-    reach the minimum elective hours and approved placement days reach the
-    minimum. Completion is kept once reached.
+    Every registered requirement kind (courses.requirements) gives its
+    progress, stored as one TrackRequirementProgress row; the track is complete
+    when every kind is met (required courses, elective hours, placement days
+    and whatever else is registered). Completion is kept once reached. The
+    credit-hour totals and the kinds' summary columns are cached on the row
+    for the reports.
     """
     completion = _locked(TrackCompletion, user=user, track=track)
-    track_courses = list(track.track_courses.select_related("course"))
-    done = set(
-        CourseCompletion.objects.filter(
-            user=user, course__in=[tc.course for tc in track_courses], status=DONE
-        ).values_list("course_id", flat=True)
-    )
-    started = LessonProgress.objects.filter(
-        user=user, course__in=[tc.course for tc in track_courses]
-    ).exists()
-    required = [tc.course for tc in track_courses if tc.is_required]
-    electives = [tc.course for tc in track_courses if not tc.is_required]
-    completion.required_total = len(required)
-    completion.required_completed = sum(1 for c in required if c.pk in done)
-    completion.required_hours = sum((c.credit_hours for c in required), Decimal(0))
-    completion.elective_hours = sum(
-        (c.credit_hours for c in electives if c.pk in done), Decimal(0)
-    )
-    completion.elective_hours_needed = track.min_elective_hours
-    completion.placement_days = placement_days_for(user=user, track=track)
-    completion.placement_days_needed = track.min_placement_days
-    completion.hours_needed = completion.required_hours + track.min_elective_hours
-    completion.hours_earned = (
-        sum((c.credit_hours for c in required if c.pk in done), Decimal(0))
-        + completion.elective_hours
-    )
+    progress = {kind: kind.progress(user=user, track=track) for kind in kinds()}
+    _requirement_rows_write(user, track, progress)
+    for kind, value in progress.items():
+        if kind.summary:
+            done_column, needed_column = kind.summary
+            setattr(completion, done_column, value.done)
+            setattr(completion, needed_column, value.needed)
+    _credit_hours_summary(completion, user, track)
     was_done = completion.status == DONE
-    if was_done or (
-        completion.required_completed == completion.required_total
-        and completion.elective_hours >= completion.elective_hours_needed
-        and completion.placement_days >= completion.placement_days_needed
-    ):
+    if was_done or all(kind.is_met(value) for kind, value in progress.items()):
         completion.status = DONE
         completion.completed_at = completion.completed_at or timezone.now()
-    elif started or done or completion.placement_days:
+    elif any(value.started for value in progress.values()):
         completion.status = CompletionStatus.IN_PROGRESS
     completion.save()
     return completion
+
+
+def _requirement_rows_write(user, track, progress) -> None:
+    now = timezone.now()
+    TrackRequirementProgress.objects.bulk_create(
+        [
+            TrackRequirementProgress(
+                user=user,
+                track=track,
+                kind=kind.code,
+                done=value.done,
+                needed=value.needed,
+                updated_at=now,
+            )
+            for kind, value in progress.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "track", "kind"],
+        update_fields=["done", "needed", "updated_at"],
+    )
+
+
+def _credit_hours_summary(completion, user, track) -> None:
+    """Hours of the required courses, and hours earned against those plus
+    the minimum elective hours."""
+    rows, done = track_courses_state(user=user, track=track)
+    required = [(c, h) for c, is_required, h in rows if is_required]
+    electives = [(c, h) for c, is_required, h in rows if not is_required]
+    completion.required_hours = sum((h for _c, h in required), Decimal(0))
+    completion.hours_needed = completion.required_hours + track.min_elective_hours
+    completion.hours_earned = sum(
+        (h for c, h in [*required, *electives] if c in done), Decimal(0)
+    )
+
+
+def tracks_recompute_for(*, user: User, programme_id: int | None = None) -> None:
+    """Recompute the user's tracks (those of the programme, if given)."""
+    tracks = Track.objects.filter(enrolments__user=user)
+    if programme_id is not None:
+        tracks = tracks.filter(programme_id=programme_id)
+    for track in tracks.distinct():
+        track_completion_recompute(user=user, track=track)
+
+
+def tracks_recompute_on_progress(sender, *, user, programme_id=None, **kwargs):
+    """Receiver of courses.requirements.progress_changed."""
+    tracks_recompute_for(user=user, programme_id=programme_id)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from certificates import pdf as pdf_module
 from certificates.models import AuditEntry, Certificate, IssuanceBatch
-from courses.models import TrackCompletion, TrackEnrolment
+from courses.models import TrackCompletion, TrackEnrolment, TrackRequirementProgress
 from courses.models.learning import CompletionStatus
 from people.models import Role
 from tests.factories import (
@@ -74,7 +74,15 @@ def _complete(user, track, **fields):
     TrackEnrolment.objects.get_or_create(user=user, track=track)
     values = {"status": CompletionStatus.COMPLETED, "hours_earned": Decimal("48.0")}
     values.update(fields)
-    return TrackCompletion.objects.create(user=user, track=track, **values)
+    completion = TrackCompletion.objects.create(user=user, track=track, **values)
+    TrackRequirementProgress.objects.create(
+        user=user,
+        track=track,
+        kind="required_courses",
+        done=completion.required_completed,
+        needed=completion.required_total,
+    )
+    return completion
 
 
 def _halfway(user, track):

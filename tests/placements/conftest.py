@@ -5,6 +5,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.test import TestCase
 
 from people.models import Role, School
 from placements import services
@@ -104,7 +105,9 @@ def advance(world, placement, stage, days=3):
             rating=Rating.GOOD,
         )
     if stage == "approved":
-        services.placement_approve(placement=placement, actor=world.office)
+        # Run the approval's on-commit announcement, as a real commit would.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            services.placement_approve(placement=placement, actor=world.office)
     placement.refresh_from_db()
     return placement
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from courses.models import HoursEntry, TrackCompletion
+from courses.models import HoursEntry, TrackCompletion, TrackRequirementProgress
+from courses.requirements import progress_changed
 from courses.services import track_completion_recompute
 from placements import services
 from placements.models import Placement, PlacementEvent
@@ -336,6 +337,58 @@ def test_approval_credits_confirmed_days_and_hours_once(world, placement):
             "to_status", flat=True
         )
     ) == ["planned", "in_progress", "submitted", "confirmed", "approved"]
+
+
+def test_approval_announces_the_participants_progress_once_it_commits(
+    world, placement, django_capture_on_commit_callbacks
+):
+    track = TrackFactory(programme=world.programme, min_placement_days=3)
+    track.enrolments.create(user=world.participant, source="office")
+    track_completion_recompute(user=world.participant, track=track)
+    received = []
+
+    def receiver(sender, *, user, programme_id, **kwargs):
+        received.append((sender, user, programme_id))
+
+    progress_changed.connect(receiver)
+    try:
+        advance(world, placement, "confirmed", days=3)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.placement_approve(placement=placement, actor=world.office)
+        row = TrackRequirementProgress.objects.get(
+            user=world.participant, track=track, kind="placement_days"
+        )
+        # Before the commit nobody has heard of it and the days are not counted.
+        assert (received, row.done) == ([], 0)
+
+        for callback in callbacks:
+            callback()
+    finally:
+        progress_changed.disconnect(receiver)
+
+    assert received == [(Placement, world.participant, world.programme.pk)]
+    row.refresh_from_db()
+    assert (row.done, row.needed) == (3, 3)
+
+
+def test_approval_writes_its_hours_through_the_courses_hours_service(
+    world, placement, monkeypatch
+):
+    from courses import services as course_services
+
+    calls = []
+    record = course_services.hours_entry_record
+
+    def spy(**kwargs):
+        calls.append(kwargs["source"])
+        return record(**kwargs)
+
+    monkeypatch.setattr(services, "hours_entry_record", spy)
+
+    advance(world, placement, "approved", days=2)
+
+    assert calls == [HoursEntry.Source.PLACEMENT]
+    assert placement.hours_entry.source == HoursEntry.Source.PLACEMENT
 
 
 def test_approved_days_complete_the_tracks_placement_requirement(world, placement):
