@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
+        from . import registrations  # noqa: F401
         from .checks import check_pdf_fonts
 
         checks.register(check_pdf_fonts)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses and tracks")
+
+    def ready(self):
+        from . import registrations  # noqa: F401

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PlacementsConfig(AppConfig):
     name = "placements"
     verbose_name = _("Job-shadowing placements")
+
+    def ready(self):
+        from . import registrations  # noqa: F401

@@ -13,13 +13,16 @@ import secrets
 import zipfile
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from people.permissions import ensure
+
 from .models import LogAttachment, Placement, PlacementLog
+from .permissions import can_log
 
 PHOTO_MAX_SIDE = 1600
 THUMBNAIL_SIDE = 320
@@ -162,8 +165,7 @@ def _lock_open_log(log: PlacementLog, actor) -> None:
     from .services import EDITABLE
 
     placement = Placement.objects.select_for_update().get(pk=log.placement_id)
-    if placement.participant_id != actor.pk:
-        raise PermissionDenied
+    ensure(can_log(actor, placement))
     if placement.status not in EDITABLE or log.is_confirmed:
         raise ValidationError(_("This log can no longer change."))
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.models import Track, TrackEnrolment
+from people.models import Cohort, Profile, Role, School, User
 
-from ..models import Cohort, Profile, Role, School, User
 from .reading import UNLABELLED, ImportSheet
 
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
