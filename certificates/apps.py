@@ -10,6 +10,7 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from core import jobs
 
+        from . import registrations  # noqa: F401
         from .bulk import BATCHES
         from .checks import check_pdf_fonts
 

@@ -5,9 +5,11 @@ Each runs a fixed number of queries whatever the number of rows."""
 from django.db.models import Q, QuerySet
 
 from people.models import Profile, Role, User
+from people.permissions import leads_a_school
 from people.selectors import schools_visible_to
 
 from .models import AuditEntry, Certificate, IssuanceBatch
+from .permissions import can_view_all_certificates
 
 # The only fields the public verification page ever reads.
 PUBLIC_FIELDS = (
@@ -22,19 +24,15 @@ PUBLIC_FIELDS = (
 )
 
 
-def may_see_all_certificates(user: User) -> bool:
-    return user.has_perm("certificates.view_certificate")
-
-
 def certificates_visible_to(user: User) -> QuerySet[Certificate]:
     """The office sees every certificate; a principal also those of the staff
     of the school(s) they lead; everyone else only their own."""
     if not user.is_authenticated:
         return Certificate.objects.none()
-    if may_see_all_certificates(user):
+    if can_view_all_certificates(user):
         return Certificate.objects.all()
     mine = Q(holder=user)
-    if user.has_perm("people.view_school_staff"):
+    if leads_a_school(user):
         mine |= Q(holder__profile__school__in=schools_visible_to(user))
     return Certificate.objects.filter(mine)
 

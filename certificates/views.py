@@ -3,8 +3,8 @@ public verification page reached from a certificate's QR code."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET
 from core import jobs
 from core.ratelimit import rate_limited
 from core.serving import content_response, field_file_response
+from people.permissions import ensure, leads_a_school, require
 from people.selectors import schools_visible_to
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .bulk import NothingToIssue, batch_preview, batch_progress, batch_start
 from .forms import (
     BulkForm,
@@ -30,7 +31,6 @@ from .forms import (
 )
 from .models import Certificate, CertificateTemplate, IssuanceBatch
 
-OFFICE_PERMISSION = "certificates.add_certificate"
 PAGE_SIZE = 50
 # Verification requests per client IP and minute; a person scanning QR codes
 # makes a few, a script walking through serials many.
@@ -58,7 +58,7 @@ def my_certificates(request):
         "certificates/mine.html",
         {
             "certificates": list(selectors.certificates_of(user)),
-            "leads_a_school": user.has_perm("people.view_school_staff"),
+            "leads_a_school": leads_a_school(user),
         },
     )
 
@@ -77,11 +77,7 @@ def download(request, serial):
 @login_required
 def school_certificates(request):
     user = request.user
-    if not (
-        user.has_perm("people.view_school_staff")
-        or user.has_perm("people.view_all_schools")
-    ):
-        raise PermissionDenied
+    ensure(permissions.can_view_school_certificates(user))
     form = SchoolFilterForm(request.GET or None, schools=schools_visible_to(user))
     filters = _filters(form)
     page = Paginator(
@@ -98,7 +94,7 @@ def school_certificates(request):
 
 
 @login_required
-@permission_required(OFFICE_PERMISSION, raise_exception=True)
+@require(permissions.can_issue_certificates)
 def office_list(request):
     form = OfficeFilterForm(request.GET or None)
     filters = _filters(form)
@@ -126,7 +122,7 @@ def _choices(post, form) -> str:
 
 
 @login_required
-@permission_required(OFFICE_PERMISSION, raise_exception=True)
+@require(permissions.can_issue_certificates)
 def office_issue(request):
     """Choose holder, track or course and template; see whether the holder is
     eligible (and if not, what is missing); then confirm, with a written
@@ -181,7 +177,7 @@ def office_issue(request):
 
 
 @login_required
-@permission_required("certificates.change_certificate", raise_exception=True)
+@require(permissions.can_revoke_certificates)
 def office_revoke(request, pk):
     certificate = get_object_or_404(Certificate, pk=pk)
     form = RevokeForm(_posted(request))
@@ -210,7 +206,7 @@ def office_revoke(request, pk):
 
 
 @login_required
-@permission_required(OFFICE_PERMISSION, raise_exception=True)
+@require(permissions.can_issue_certificates)
 def bulk_start(request):
     """Choose a track or course (and optionally a school or cohort) and a
     template; see who is eligible, who has a certificate already and who is
@@ -272,7 +268,7 @@ def _batch_state(batch: IssuanceBatch) -> dict:
 
 
 @login_required
-@permission_required(OFFICE_PERMISSION, raise_exception=True)
+@require(permissions.can_issue_certificates)
 def bulk_detail(request, pk):
     batch = get_object_or_404(
         IssuanceBatch.objects.select_related("track", "course", "school", "cohort"),
@@ -286,14 +282,14 @@ def bulk_detail(request, pk):
 
 
 @login_required
-@permission_required(OFFICE_PERMISSION, raise_exception=True)
+@require(permissions.can_issue_certificates)
 def bulk_progress(request, pk):
     batch = get_object_or_404(IssuanceBatch, pk=pk)
     return jobs.progress_response(_batch_state(batch))
 
 
 @login_required
-@permission_required(OFFICE_PERMISSION, raise_exception=True)
+@require(permissions.can_issue_certificates)
 def bulk_download(request, pk):
     batch = get_object_or_404(IssuanceBatch, pk=pk)
     if not batch.archive:
@@ -360,8 +356,7 @@ def verify_lookup(request):
 
 def template_preview_pdf(request, pk):
     """A template filled with sample data, for checking its layout."""
-    if not request.user.has_perm("certificates.view_certificatetemplate"):
-        raise PermissionDenied
+    ensure(permissions.can_preview_templates(request.user))
     from .pdf import render_sample_pdf
 
     template = get_object_or_404(CertificateTemplate, pk=pk)

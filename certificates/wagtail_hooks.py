@@ -7,10 +7,11 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from cms.snippets import SnippetViewSet
+from core.snippets import SnippetViewSet
 
 from . import selectors, views
 from .models import AuditEntry, CertificateTemplate
+from .permissions import can_preview_templates
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -73,9 +74,7 @@ def register_template_preview_url():
 
 @hooks.register("register_snippet_listing_buttons")
 def template_preview_button(snippet, user, next_url=None):
-    if isinstance(snippet, CertificateTemplate) and user.has_perm(
-        "certificates.view_certificatetemplate"
-    ):
+    if isinstance(snippet, CertificateTemplate) and can_preview_templates(user):
         yield ListingButton(
             _("Preview PDF"),
             reverse("certificates_template_preview", args=[snippet.pk]),

@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from . import selectors, services
+from people.permissions import ensure
+
+from . import permissions, selectors, services
 from .models import CoursePage
 
 
 def _require_reviewer(request):
-    if not request.user.has_perm("courses.change_reflection"):
-        raise PermissionDenied
+    ensure(permissions.can_review_reflections(request.user))
 
 
 def reflection_queue(request):

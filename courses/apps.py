@@ -20,3 +20,4 @@ class CoursesConfig(AppConfig):
         requirements.progress_changed.connect(
             tracks_recompute_on_progress, dispatch_uid="courses.tracks_recompute"
         )
+        from . import registrations  # noqa: F401

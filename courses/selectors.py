@@ -29,6 +29,7 @@ from .models import (
     TrackEnrolment,
 )
 from .models.learning import CompletionStatus
+from .permissions import can_edit_page
 
 FILTERS = ("category", "kind", "audience", "delivery")
 
@@ -162,10 +163,6 @@ def enrolled_in_course_of(user, lesson) -> bool:
         course__in=CoursePage.objects.parent_of(lesson),
         status=Enrolment.Status.ACTIVE,
     ).exists()
-
-
-def can_edit_page(user, page) -> bool:
-    return user.is_authenticated and page.permissions_for_user(user).can_edit()
 
 
 def activity_summary(result) -> str:

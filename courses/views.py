@@ -1,12 +1,14 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from people.permissions import require
+
+from . import permissions, selectors, services
 from .forms import GroupEnrolForm, ReflectionForm, draft_key
 from .models import CoursePage, Enrolment, LessonPage, Track
 from .models.learning import Source
@@ -106,7 +108,7 @@ def reflection_submit(request, lesson_id, block_id):
 
 
 @login_required
-@permission_required("people.view_all_schools", raise_exception=True)
+@require(permissions.can_view_tracks)
 def office_tracks(request):
     tracks = Track.objects.select_related("programme").annotate(
         enrolled=Count("enrolments", distinct=True),
@@ -115,7 +117,7 @@ def office_tracks(request):
 
 
 @login_required
-@permission_required("courses.add_trackenrolment", raise_exception=True)
+@require(permissions.can_enrol_groups)
 def office_track_enrol(request, track_id):
     """Choose a group, see who it is (and who does not fit the track's
     audience), then confirm."""

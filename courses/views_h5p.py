@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.serving import private_file_response
 from core.storage import private_name
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .h5p import embed, storage
 from .h5p.validation import loads_json
 from .models import H5PUserData, LessonPage
@@ -56,7 +56,7 @@ def _playable_by(user, lesson_id: int, block_id: str):
     # Learners first: one query, where an editor check costs several.
     if lesson.live and selectors.enrolled_in_course_of(user, lesson):
         return lesson, block, package
-    if selectors.can_edit_page(user, lesson):
+    if permissions.can_edit_page(user, lesson):
         return lesson, block, package
     raise PermissionDenied
 

@@ -7,9 +7,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from cms.snippets import SnippetViewSet
+from core.snippets import SnippetViewSet
 
-from . import admin_views, selectors
+from . import admin_views, permissions, selectors
 from .h5p.admin import H5PPackageViewSet
 from .models import CourseCategory, Programme, Track
 
@@ -62,7 +62,7 @@ def register_reflection_urls():
 
 class ReflectionMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("courses.change_reflection")
+        return permissions.can_review_reflections(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -8,6 +8,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from importer import urls as importer_urls
+from people import urls as people_urls
+
 # The Django admin is for administrators only, and signs in through allauth.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.has_permission = lambda request: (
@@ -31,7 +34,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("", include("people.urls")),
+    # The teacher import is an app of its own; its pages stay people:import_*.
+    path(
+        "",
+        include(
+            (people_urls.urlpatterns + importer_urls.urlpatterns, people_urls.app_name)
+        ),
+    ),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
     path("", include("placements.urls")),

@@ -8,7 +8,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and schools")
 
     def ready(self):
-        from . import audit_receivers, signals  # noqa: F401
+        from . import audit_receivers, registrations, signals  # noqa: F401
 
 
 class LmsUsersAppConfig(WagtailUsersAppConfig):

@@ -22,6 +22,7 @@ import contextvars
 from core.http import client_ip
 
 from .models import AuditEvent
+from .registries import audit_actions
 
 Action = AuditEvent.Action
 
@@ -45,7 +46,8 @@ def record(
 ) -> AuditEvent:
     """Write one audit event and return it.
 
-    action: one of AuditEvent.Action ("login", "export", ...).
+    action: a registered action (people.registries.audit_actions): one of
+        AuditEvent.Action ("login", ...) or an app's ("export", ...).
     actor: who did it; by default the signed-in user of `request`, or of the
         request being served.
     target: a short description of what it was done to (cut to 255 characters).
@@ -55,7 +57,7 @@ def record(
     Raises ValueError for an unknown action. Inside a transaction that rolls
     back, the event rolls back too: what did not happen is not recorded.
     """
-    if action not in Action.values:
+    if action not in audit_actions.values():
         raise ValueError(f"Unknown audit action: {action!r}")
     request = request if request is not None else _current_request.get()
     if actor is None and request is not None:

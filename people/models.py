@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .registries import audit_action_choices
+
 
 class User(AbstractUser):
     """A person who signs in. Chinese and Yi names do not split into given and
@@ -210,8 +212,10 @@ class Profile(models.Model):
 
 class AuditEvent(models.Model):
     """One security-relevant action: sign-ins and their failures, password and
-    two-factor changes, role changes, certificates, exports, H5P library installs
-    and upgrades. Written only by people.audit.record; never changed afterwards."""
+    two-factor changes, role changes (Action), and whatever the feature apps
+    register (certificates, exports, H5P library installs and upgrades: see
+    people.registries). Written only by people.audit.record; never changed
+    afterwards."""
 
     class Action(models.TextChoices):
         LOGIN = "login", _("signed in")
@@ -229,18 +233,9 @@ class AuditEvent(models.Model):
         MFA_FAILED = "mfa_failed", _("wrong two-factor code")
         MFA_RECOVERY_CODES = "mfa_recovery_codes", _("new recovery codes generated")
         ROLE_CHANGE = "role_change", _("role changed")
-        CERTIFICATE_ISSUE = "certificate_issue", _("certificate issued")
-        CERTIFICATE_BULK_ISSUE = (
-            "certificate_bulk_issue",
-            _("certificates issued in bulk"),
-        )
-        CERTIFICATE_REVOKE = "certificate_revoke", _("certificate revoked")
-        EXPORT = "export", _("data exported")
-        H5P_LIBRARY_INSTALL = "h5p_library_install", _("H5P library installed")
-        H5P_LIBRARY_UPGRADE = "h5p_library_upgrade", _("H5P library upgraded")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=30, choices=audit_action_choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

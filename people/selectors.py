@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import Pairing, Profile, Role, School, User
+from .permissions import is_programme_office, leads_a_school
 
 
 def role_of(user: User) -> str | None:
@@ -18,12 +19,12 @@ def role_of(user: User) -> str | None:
 def schools_visible_to(user: User) -> QuerySet[School]:
     """Office staff and admins see every school; a principal their own school(s);
     everyone else only the school they work at."""
-    if user.has_perm("people.view_all_schools"):
+    if is_programme_office(user):
         return School.objects.all()
     profile = getattr(user, "profile", None)
     if profile is None:
         return School.objects.none()
-    if user.has_perm("people.view_school_staff"):
+    if leads_a_school(user):
         return School.objects.filter(
             Q(pk=profile.school_id) | Q(supervisors=profile)
         ).distinct()

@@ -1,9 +1,14 @@
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from .navigation import start_url_for
+from .permissions import (
+    can_view_school_staff,
+    is_administrator,
+    is_programme_office,
+    require,
+)
 from .selectors import (
     host_schools_overview,
     role_of,
@@ -26,6 +31,7 @@ def me(request):
     context = {
         "profile": profile,
         "role": role_of(user),
+        "is_administrator": is_administrator(user),
         "cohorts": user.cohorts.all(),
         "host_pairings": [],
     }
@@ -40,14 +46,10 @@ def me(request):
 
 
 @login_required
+@require(can_view_school_staff)
 def school_staff(request):
     """A principal's staff list; only schools the asker may see are ever shown.
     Office staff reach any school's list from the office page."""
-    if not (
-        request.user.has_perm("people.view_school_staff")
-        or request.user.has_perm("people.view_all_schools")
-    ):
-        raise PermissionDenied
     schools = schools_visible_to(request.user)
     selected = None
     school_id = request.GET.get("school")
@@ -72,7 +74,7 @@ def school_staff(request):
 
 
 @login_required
-@permission_required("people.view_all_schools", raise_exception=True)
+@require(is_programme_office)
 def office(request):
     return render(
         request,

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from cms.snippets import SnippetViewSet
+from core.snippets import SnippetViewSet
 
 from .models import Cohort, Pairing, School
 

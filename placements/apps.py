@@ -12,3 +12,4 @@ class PlacementsConfig(AppConfig):
         from .requirements import PlacementDays
 
         requirements.register(PlacementDays())
+        from . import registrations  # noqa: F401

@@ -7,14 +7,16 @@ its name, and photos are re-encoded: core.uploads checks them.
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.uploads import CheckedUpload, checked_upload
+from people.permissions import ensure
 
 from .models import LogAttachment, Placement, PlacementLog
+from .permissions import can_log
 
 MAX_PER_LOG = 6
 # Photos, PDF, Word and PowerPoint (the older .doc/.ppt that WPS writes too).
@@ -46,8 +48,7 @@ def _lock_open_log(log: PlacementLog, actor) -> None:
     from .services import EDITABLE
 
     placement = Placement.objects.select_for_update().get(pk=log.placement_id)
-    if placement.participant_id != actor.pk:
-        raise PermissionDenied
+    ensure(can_log(actor, placement))
     if placement.status not in EDITABLE or log.is_confirmed:
         raise ValidationError(_("This log can no longer change."))
 

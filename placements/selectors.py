@@ -3,12 +3,13 @@
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from people.models import School, User
+from people.permissions import leads_a_school
 from people.selectors import schools_visible_to
 
 from .models import LogAttachment, Placement, PlacementLog, PlacementRound
+from .permissions import can_view_all_placements
 
 Status = Placement.Status
-OFFICE_PERMISSION = "placements.view_placement"
 
 
 def approved_days_for(*, user: User, programme_id: int) -> int:
@@ -55,19 +56,15 @@ def placements_of_schools(schools: QuerySet[School]) -> QuerySet[Placement]:
     ).order_by("-starts_on", "participant__name")
 
 
-def can_see_all(user: User) -> bool:
-    return user.has_perm(OFFICE_PERMISSION)
-
-
 def visible_placements(user: User) -> QuerySet[Placement]:
     """Every placement the user may open: their own, their mentees', their
     school's staff's (principals), or all of them (programme office)."""
     if not user.is_authenticated:
         return Placement.objects.none()
-    if can_see_all(user):
+    if can_view_all_placements(user):
         return Placement.objects.all()
     scope = Q(participant=user) | Q(mentor=user)
-    if user.has_perm("people.view_school_staff"):
+    if leads_a_school(user):
         scope |= Q(participant__profile__school__in=schools_visible_to(user))
     return Placement.objects.filter(scope)
 

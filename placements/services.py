@@ -14,7 +14,7 @@ courses recomputes the participant's tracks of that programme after commit.
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,7 +24,9 @@ from courses.models import HoursEntry
 from courses.requirements import announce_progress
 from courses.services import hours_entry_record
 from people.models import Pairing, Role, School, User
+from people.permissions import ensure
 
+from . import permissions
 from .models import Activity, Placement, PlacementEvent, PlacementLog, PlacementRound
 
 Status = Placement.Status
@@ -262,8 +264,7 @@ def _lock(placement: Placement) -> Placement:
 
 
 def _require_participant(placement: Placement, actor: User) -> None:
-    if placement.participant_id != actor.pk:
-        raise PermissionDenied
+    ensure(permissions.can_log(actor, placement))
 
 
 def _move(placement: Placement, to: str, actor: User, comment: str = "") -> None:
@@ -378,10 +379,7 @@ def placement_submit(*, placement: Placement, actor: User, report: str) -> Place
 
 
 def _require_mentor(placement: Placement, actor: User) -> None:
-    if placement.mentor_id != actor.pk or not actor.has_perm(
-        "placements.mentor_placement"
-    ):
-        raise PermissionDenied
+    ensure(permissions.can_mentor(actor, placement))
 
 
 @transaction.atomic
@@ -441,17 +439,11 @@ def placement_return(*, placement: Placement, actor: User, comment: str) -> Plac
     a submitted one, the office a submitted or confirmed one.
     Raises PermissionDenied or ValidationError (no comment, wrong stage)."""
     placement = _lock(placement)
-    is_office = actor.has_perm("placements.approve_placement")
-    if placement.status == Status.SUBMITTED:
-        if not is_office:
-            _require_mentor(placement, actor)
-    elif placement.status == Status.CONFIRMED:
-        if not is_office:
-            raise PermissionDenied
-    else:
+    if placement.status not in (Status.SUBMITTED, Status.CONFIRMED):
         raise ValidationError(
             _("Only a submitted or confirmed placement can be returned.")
         )
+    ensure(permissions.can_return(actor, placement))
     if not comment.strip():
         raise ValidationError(_("Say what to improve when returning a placement."))
     placement.confirmed_at = None
@@ -471,8 +463,7 @@ def placement_approve(*, placement: Placement, actor: User) -> Placement:
     are recomputed (courses.requirements.progress_changed).
     Raises PermissionDenied without the approve permission, ValidationError
     when the placement is not confirmed."""
-    if not actor.has_perm("placements.approve_placement"):
-        raise PermissionDenied
+    ensure(permissions.can_approve_placements(actor))
     placement = _lock(placement)
     if placement.status != Status.CONFIRMED:
         raise ValidationError(

@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.serving import field_file_response
+from people.permissions import ensure, require
 from people.selectors import schools_visible_to
 
-from . import attachments, selectors, services
+from . import attachments, permissions, selectors, services
 from .forms import ConfirmLogForm, EvaluationForm, LogForm, ReportForm, ReturnForm
 from .models import Placement
 
@@ -60,9 +61,8 @@ def mine(request):
 
 
 @login_required
+@require(permissions.is_mentor)
 def mentees(request):
-    if not request.user.has_perm("placements.mentor_placement"):
-        raise PermissionDenied
     placements = list(selectors.placements_of_mentor(request.user))
     return render(
         request,
@@ -75,9 +75,8 @@ def mentees(request):
 
 
 @login_required
+@require(permissions.can_view_school_placements)
 def school(request):
-    if not request.user.has_perm("people.view_school_staff"):
-        raise PermissionDenied
     schools = schools_visible_to(request.user)
     return render(
         request,
@@ -90,9 +89,9 @@ def school(request):
 def detail(request, pk):
     placement = _placement_or_404(request, pk)
     user = request.user
-    is_participant = placement.participant_id == user.pk
+    is_participant = permissions.can_log(user, placement)
     is_mentor = placement.mentor_id == user.pk
-    is_office = user.has_perm("placements.approve_placement")
+    is_office = permissions.can_approve_placements(user)
     logs = list(placement.logs.all())
     events = list(placement.events.all())
     return render(
@@ -153,8 +152,7 @@ def log_edit(request, pk, log_pk=None):
     """Write a new day's log, or change one, with its attachments; one
     transaction, so a refused file leaves the log as it was."""
     placement = _placement_or_404(request, pk)
-    if placement.participant_id != request.user.pk:
-        raise PermissionDenied
+    ensure(permissions.can_log(request.user, placement))
     log = _log_or_404(placement, log_pk) if log_pk is not None else None
     if placement.status not in services.EDITABLE:
         messages.error(
@@ -363,8 +361,7 @@ def return_placement(request, pk):
 @require_POST
 def approve(request, pk):
     placement = _placement_or_404(request, pk)
-    if not request.user.has_perm("placements.approve_placement"):
-        raise PermissionDenied
+    ensure(permissions.can_approve_placements(request.user))
     return _act(
         request,
         placement,

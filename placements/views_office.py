@@ -2,8 +2,8 @@
 follow every round by host school, export the list."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,18 +11,16 @@ from django.views.decorators.http import require_POST
 
 from core.tabular import FORMATS, table_response
 from people import audit
+from people.permissions import ensure, require
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import OfficeFilterForm, PlanForm, RescheduleForm, RoundForm
 from .models import Placement, PlacementRound
 from .views import refused
 
-VIEW = "placements.view_placement"
-PLAN = "placements.add_placement"
-
 
 @login_required
-@permission_required(VIEW, raise_exception=True)
+@require(permissions.can_view_all_placements)
 def overview(request):
     form = OfficeFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -51,7 +49,7 @@ def overview(request):
             "rounds": selectors.rounds_overview(),
             "placements": list(placements),
             "query": query.urlencode(),
-            "can_plan": request.user.has_perm(PLAN),
+            "can_plan": permissions.can_plan_placements(request.user),
         },
     )
 
@@ -91,7 +89,7 @@ def _export(fmt: str, placements, placement_round=None):
 
 
 @login_required
-@permission_required("placements.add_placementround", raise_exception=True)
+@require(permissions.can_plan_rounds)
 def round_create(request):
     form = RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -113,7 +111,7 @@ def round_create(request):
 
 
 @login_required
-@permission_required(VIEW, raise_exception=True)
+@require(permissions.can_view_all_placements)
 def round_detail(request, pk):
     placement_round = get_object_or_404(
         PlacementRound.objects.select_related("programme"), pk=pk
@@ -126,8 +124,7 @@ def round_detail(request, pk):
         },
     )
     if request.method == "POST":
-        if not request.user.has_perm(PLAN):
-            raise PermissionDenied
+        ensure(permissions.can_plan_placements(request.user))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -159,7 +156,7 @@ def round_detail(request, pk):
                 selectors.office_placements(placement_round=placement_round)
             ),
             "form": form,
-            "can_plan": request.user.has_perm(PLAN),
+            "can_plan": permissions.can_plan_placements(request.user),
             "reschedule_form": RescheduleForm(),
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -171,7 +168,7 @@ def _office_placement(pk) -> Placement:
 
 
 @login_required
-@permission_required(PLAN, raise_exception=True)
+@require(permissions.can_plan_placements)
 @require_POST
 def reschedule(request, pk):
     placement = _office_placement(pk)
@@ -191,7 +188,7 @@ def reschedule(request, pk):
 
 
 @login_required
-@permission_required("placements.delete_placement", raise_exception=True)
+@require(permissions.can_delete_placements)
 @require_POST
 def remove(request, pk):
     placement = _office_placement(pk)

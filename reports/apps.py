@@ -12,3 +12,4 @@ class ReportsConfig(AppConfig):
         from .services import EXPORTS
 
         jobs.register(EXPORTS)
+        from . import registrations  # noqa: F401

@@ -16,7 +16,7 @@ from core.tabular import sheets_response, write_sheets
 from courses.models.learning import CompletionStatus
 from people.models import Profile, User
 
-from . import selectors
+from . import permissions, selectors
 from .forms import MatrixForm, OverviewForm
 from .selectors.matrix import (
     MatrixFilters,
@@ -115,7 +115,7 @@ def matrix_filters(query, user) -> MatrixFilters:
 
 
 def overview_track(query, user):
-    if not selectors.is_office(user):
+    if not permissions.can_read_all_reports(user):
         raise Http404
     schools = selectors.report_schools(user)
     form = OverviewForm(

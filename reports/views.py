@@ -4,7 +4,7 @@ asking; an id outside the asker's scope gets the same 404 as one that does
 not exist."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,11 +16,11 @@ from core import jobs
 from core.serving import content_response, field_file_response
 from core.tabular import CSV_TYPE, FORMATS, XLSX_TYPE
 from people import audit
+from people.permissions import require
 
-from . import charts, selectors, services
+from . import charts, permissions, selectors, services
 from .forms import MatrixForm, OverviewForm
 from .models import ExportJob
-from .selectors.common import OFFICE_PERMISSION
 from .selectors.matrix import MatrixFilters
 from .tables import TABLES, build_table, clean_params
 
@@ -68,12 +68,12 @@ def school_dashboard(request):
             ),
         )
     context["selected_school"] = data["school"]
-    context["is_office"] = selectors.is_office(user)
+    context["is_office"] = permissions.can_read_all_reports(user)
     return render(request, "reports/school.html", context)
 
 
 @login_required
-@permission_required(OFFICE_PERMISSION, raise_exception=True)
+@require(permissions.can_read_all_reports)
 @require_GET
 def office_dashboard(request):
     schools = selectors.report_schools(request.user)

@@ -16,7 +16,7 @@ from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.snippets import CreateView, EditView
 
-from cms.snippets import DeleteView, SnippetViewSet
+from core.snippets import DeleteView, SnippetViewSet
 from courses.models import H5PPackage
 
 from .services import (

@@ -37,6 +37,8 @@ from django.utils.translation import gettext as _
 from core import jobs
 from core.tasks import enqueue_after_commit
 from courses.models import H5PLibrary, H5PPackage
+from courses.permissions import can_install_h5p_libraries
+from courses.registrations import AuditAction
 from courses.tasks import unpack_h5p_package
 from people import audit
 
@@ -47,7 +49,6 @@ from .validation import validate_package as _validate_upload
 logger = logging.getLogger(__name__)
 Status = H5PPackage.Status
 LIBRARY_LINKS = H5PPackage.libraries.through
-INSTALL_PERMISSION = "courses.install_h5plibrary"
 
 
 def sync_unpack_limit() -> int:
@@ -59,7 +60,7 @@ def sync_unpack_limit() -> int:
 def h5p_may_install_libraries(user) -> bool:
     """Whether `user` may install or upgrade the libraries all packages
     share. None stands for the system (the demo seed, management commands)."""
-    return user is None or user.has_perm(INSTALL_PERMISSION)
+    return can_install_h5p_libraries(user)
 
 
 def h5p_check_library_installs(*, info: PackageInfo, by) -> None:
@@ -375,9 +376,9 @@ def _record_install(meta: LibraryMeta, previous: int | None, package) -> None:
     version = f"{ref.major}.{ref.minor}"
     upgrade = previous is not None and previous < meta.patch
     audit.record(
-        action=audit.Action.H5P_LIBRARY_UPGRADE
+        action=AuditAction.H5P_LIBRARY_UPGRADE
         if upgrade
-        else audit.Action.H5P_LIBRARY_INSTALL,
+        else AuditAction.H5P_LIBRARY_INSTALL,
         actor=package.uploaded_by,
         target=_version_label(meta),
         details={

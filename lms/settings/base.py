@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "placements",
     "certificates",
     "reports",
+    "importer",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -4,7 +4,6 @@ rows; they read the stored completion rows and never recompute them."""
 
 from .common import (
     expected_share,
-    is_office,
     report_schools,
     today,
     tracks_with_learners,
@@ -17,7 +16,6 @@ __all__ = [
     "MatrixFilters",
     "behind_learners",
     "expected_share",
-    "is_office",
     "office_overview",
     "report_schools",
     "school_matrix",

@@ -23,24 +23,20 @@ from courses.models.learning import CompletionStatus
 from people.models import School, User
 from people.selectors import schools_visible_to
 
+from ..permissions import can_read_all_reports, can_read_school_reports
+
 DONE = CompletionStatus.COMPLETED
 IN_PROGRESS = CompletionStatus.IN_PROGRESS
 NOT_STARTED = CompletionStatus.NOT_STARTED
-OFFICE_PERMISSION = "people.view_all_schools"
-PRINCIPAL_PERMISSION = "people.view_school_staff"
-
-
-def is_office(user: User) -> bool:
-    return user.has_perm(OFFICE_PERMISSION)
 
 
 def report_schools(user: User) -> list[School]:
     """The schools whose reports the user may read: every supported school for
     the programme office, their own school(s) for a principal. Anyone else is
     refused (PermissionDenied)."""
-    if is_office(user):
+    if can_read_all_reports(user):
         schools = School.objects.filter(kind__in=School.SUPPORTED_KINDS)
-    elif user.has_perm(PRINCIPAL_PERMISSION):
+    elif can_read_school_reports(user):
         schools = schools_visible_to(user)
     else:
         raise PermissionDenied

@@ -11,7 +11,8 @@ from courses.models import CourseCompletion, HoursEntry, TrackCompletion
 from people.models import User
 from placements.models import Placement
 
-from .common import is_office, report_schools
+from ..permissions import can_read_all_reports
+from .common import report_schools
 
 
 @dataclass
@@ -41,7 +42,7 @@ def visible_person(*, viewer: User, user_id: int) -> User | None:
     )
     if person is None:
         return None
-    if person.pk == viewer.pk or is_office(viewer):
+    if person.pk == viewer.pk or can_read_all_reports(viewer):
         return person
     try:
         schools = report_schools(viewer)

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from core.tabular import csv_bytes, write_xlsx
 from courses.h5p.validation import validate_package
 from courses.models import H5PPackage
-from people import importer
+from importer import services as importer
+from importer.views import PREVIEW_KEY
 from people.models import User
-from people.views_import import PREVIEW_KEY
 
 from .corpus import FORMULA_CELLS, H5P_CORPUS, SHEET_CORPUS, valid_h5p
 

@@ -1,4 +1,4 @@
-"""Properties of the teacher importer (people.importer) for any file and any
+"""Properties of the teacher importer (importer) for any file and any
 cell: a file is read or refused with ImportFileError, never anything else;
 what Excel writes (CSV in UTF-8 with a BOM or GBK, XLSX) reads back cell for
 cell; the plan never fails on a cell, and formula cells are always errors."""
@@ -13,8 +13,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from core.tabular import FORMULA_STARTS
-from people import importer
-from people.importer.reading import clean_cell
+from importer import services as importer
+from importer.reading import clean_cell
 
 from .corpus import xlsx_bytes
 

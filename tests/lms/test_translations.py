@@ -21,6 +21,8 @@ SOURCE_DIRS = [
     "certificates",
     "cms",
     "reports",
+    "importer",
+    "demo",
 ]
 
 

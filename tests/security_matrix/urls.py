@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # The project's own apps: every URL they serve must be in the matrix.
-PROJECT_APPS = ("people", "courses", "certificates", "cms", "placements", "reports")
+PROJECT_APPS = (
+    "people",
+    "courses",
+    "certificates",
+    "cms",
+    "placements",
+    "reports",
+    "importer",
+    "demo",
+)
 # Wagtail admin views of the project's own models (snippet view sets and their
 # choosers) and the user admin, whose forms and edit view are the project's.
 _APPS = "|".join(PROJECT_APPS)

@@ -2,7 +2,7 @@
 
 H5P_CORPUS: .h5p uploads, each with the ValidationError code that
 courses.h5p.validation must raise. SHEET_CORPUS: teacher-import uploads
-(people.importer), each with a piece of the message the upload page must
+(importer), each with a piece of the message the upload page must
 show, or None for a file that must be accepted. FORMULA_CELLS: cell values a
 spreadsheet would run as formulas.
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from core.tabular import formula_start
 from courses.models import Track, TrackEnrolment
+from people.models import Cohort, Profile, Role, School, User
 
-from ..models import Cohort, Profile, Role, School, User
 from .reading import UNLABELLED, ImportSheet
 
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"

@@ -15,8 +15,9 @@ from openpyxl import Workbook
 
 from courses.models import Programme, Track, TrackEnrolment
 from courses.models.learning import Source
-from people import importer, views_import
-from people.importer import apply as importer_apply
+from importer import apply as importer_apply
+from importer import services as importer
+from importer import views as views_import
 from people.models import Cohort, Profile, Role, User
 from tests.factories import CohortFactory, ProfileFactory, UserFactory
 

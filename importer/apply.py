@@ -13,9 +13,9 @@ from core.tabular import safe_cell
 from courses.models import Track
 from courses.models.learning import Source
 from courses.services import track_enrol
+from people.models import Cohort, Role, School, User
+from people.services import profile_set_role, user_create
 
-from ..models import Cohort, Role, School, User
-from ..services import profile_set_role, user_create
 from .plan import EXAMPLE_USERNAME, NEW, UPDATE, RowPlan, import_plan
 from .reading import COLUMNS, ImportSheet
 

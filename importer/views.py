@@ -13,7 +13,7 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
@@ -25,14 +25,16 @@ from django.views.decorators.http import require_POST
 from core.serving import content_response
 from core.tabular import CSV_TYPE
 from courses.models import Track
+from people.models import Cohort, School
+from people.permissions import require
 
-from . import importer
-from .models import Cohort, School
+from . import services as importer
+from .permissions import can_import_teachers
 
 PREVIEW_KEY = "people_import"
 RESULT_KEY = "people_import_result"
 PASSWORDS_KEPT_SECONDS = 60 * 60
-office_only = permission_required("people.add_user", raise_exception=True)
+office_only = require(can_import_teachers)
 
 
 class ImportUploadForm(forms.Form):
@@ -78,7 +80,7 @@ def import_start(request):
     }
     # A refused file answers 400: the page shows the reason, nothing is kept.
     status = 400 if form.errors else 200
-    return render(request, "people/import_upload.html", context, status=status)
+    return render(request, "importer/upload.html", context, status=status)
 
 
 @login_required
@@ -105,7 +107,7 @@ def import_preview(request, token):
         "rows": [row for row in plan.rows if row.errors] if only_errors else plan.rows,
         "only_errors": only_errors,
     }
-    return render(request, "people/import_preview.html", context)
+    return render(request, "importer/preview.html", context)
 
 
 @require_POST
