@@ -329,6 +329,20 @@ class TrackCompletionFactory(factory.django.DjangoModelFactory):
     track = factory.SubFactory(TrackFactory)
 
 
+class TrackRequirementProgressFactory(factory.django.DjangoModelFactory):
+    """A progress row of one requirement kind (courses.requirements) as
+    track_completion_recompute writes them."""
+
+    class Meta:
+        model = "courses.TrackRequirementProgress"
+
+    user = factory.SubFactory(UserFactory)
+    track = factory.SubFactory(TrackFactory)
+    kind = "required_courses"
+    done = 1
+    needed = 3
+
+
 # H5P ---------------------------------------------------------------------------
 
 

@@ -10,14 +10,9 @@ from django.apps import apps
 from tests import factories
 
 PROJECT_APPS = [
-    "core",
-    "people",
-    "courses",
-    "placements",
-    "certificates",
-    "reports",
-    "cms",
-]
+    "core", "people", "courses", "placements", "certificates", "reports", "cms",
+    "importer", "demo",
+]  # fmt: skip
 
 
 def _factories_by_model():
