@@ -19,10 +19,10 @@ from people.models import User
 from .models import AuditEntry, Certificate, IssuanceBatch
 from .services import (
     Eligibility,
-    _render_after_commit,
-    _snapshot,
     eligibility_from_rows,
+    holder_snapshot,
     lock_serial_counter,
+    render_after_commit,
     reserve_serials,
 )
 from .tasks import archive_batch, resume_batch
@@ -133,7 +133,7 @@ def batch_start(
                 template=template,
                 issued_by=created_by,
                 batch=batch,
-                **_snapshot(row.user, track, course, completion=row.completion),
+                **holder_snapshot(row.user, track, course, completion=row.completion),
             )  # fmt: skip
             for serial, row in zip(serials, to_issue, strict=True)
         ],
@@ -155,7 +155,7 @@ def batch_start(
         batch.status, batch.finished_at = IssuanceBatch.Status.DONE, timezone.now()
         batch.progress_total = 0
         batch.save(update_fields=["status", "finished_at", "progress_total"])
-    _render_after_commit(created)
+    render_after_commit(created)
     return batch
 
 

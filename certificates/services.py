@@ -108,7 +108,7 @@ def _valid_certificate(holder, track, course) -> Certificate | None:
     )
 
 
-def _snapshot(holder: User, track, course, completion=None) -> dict:
+def holder_snapshot(holder: User, track, course, completion=None) -> dict:
     """The holder's name and school, what is certified and the hours, as they
     are at issue. Pass the completion row when it is at hand."""
     profile = getattr(holder, "profile", None)
@@ -166,7 +166,7 @@ def certificate_issue(
         serial=serial, holder=holder, track=track, course=course,
         issued_on=today, template=template, issued_by=issued_by, batch=batch,
         override_reason="" if eligibility.eligible else override_reason,
-        **_snapshot(holder, track, course),
+        **holder_snapshot(holder, track, course),
     )  # fmt: skip
     try:
         with transaction.atomic():
@@ -180,7 +180,7 @@ def certificate_issue(
         certificate,
         {"missing": eligibility.missing, "justification": certificate.override_reason},
     )
-    _render_after_commit([certificate.pk])
+    render_after_commit([certificate.pk])
     return certificate
 
 
@@ -200,7 +200,9 @@ def _audit(action, actor, certificate=None, details=None) -> None:
     )
 
 
-def _render_after_commit(certificate_ids: list[int]) -> None:
+def render_after_commit(certificate_ids: list[int]) -> None:
+    """Queue the PDFs of these certificates once the transaction commits (the
+    sweep renders them later when the broker is down)."""
     from .tasks import render_certificate
 
     enqueue_each_after_commit(render_certificate, certificate_ids, what="certificates")
@@ -267,5 +269,5 @@ def resume_pending(*, older_than_seconds: int = 120) -> int:
     )
     if ids:
         with transaction.atomic():
-            _render_after_commit(ids)
+            render_after_commit(ids)
     return len(ids)

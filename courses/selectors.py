@@ -125,6 +125,23 @@ def next_lesson(states: list[LessonState]) -> LessonPage | None:
     return None
 
 
+def missing_prerequisites(
+    *, user, course: CoursePage, prerequisites: list | None = None
+) -> list[CoursePage]:
+    """The course's prerequisites the user has not completed, in catalog order.
+    Callers that already hold the prerequisites may pass them."""
+    if prerequisites is None:
+        prerequisites = list(course.prerequisites.order_by("path"))
+    if not prerequisites:
+        return []
+    done = set(
+        CourseCompletion.objects.filter(
+            user=user, course__in=prerequisites, status=CompletionStatus.COMPLETED
+        ).values_list("course_id", flat=True)
+    )
+    return [p for p in prerequisites if p.pk not in done]
+
+
 def course_page_context(*, course, user) -> dict:
     states = _lesson_states(user, course)
     context = {
@@ -137,8 +154,6 @@ def course_page_context(*, course, user) -> dict:
         "catalog": CourseIndexPage.objects.parent_of(course).first(),
     }
     if user.is_authenticated:
-        from .services import missing_prerequisites
-
         context["enrolment"] = Enrolment.objects.filter(
             user=user, course=course
         ).first()

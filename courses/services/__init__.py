@@ -17,7 +17,6 @@ from .completion import (
 from .enrolment import (
     enrolment_create,
     enrolment_withdraw,
-    missing_prerequisites,
     track_enrol,
     users_for_group,
 )
@@ -38,7 +37,6 @@ __all__ = [
     "lesson_check_completion",
     "lesson_mark_complete",
     "lesson_visit",
-    "missing_prerequisites",
     "reflection_review",
     "reflection_submit",
     "statement_record",

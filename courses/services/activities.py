@@ -20,8 +20,8 @@ from courses.models import (
 from courses.selectors import enrolled_in_course_of
 from people.models import User
 
-from .common import _get_or_create
-from .progress import _course_of, lesson_check_completion, lesson_visit
+from .common import get_or_create_row
+from .progress import course_of, lesson_check_completion, lesson_visit
 
 VERB_PREFIX = "http://adlnet.gov/expapi/verbs/"
 ATTEMPT_VERBS = {"answered", "completed", "passed", "failed"}
@@ -212,7 +212,7 @@ def _actor(user: User) -> dict:
 def _update_result(
     user, lesson, block, verb, scaled, success, scored
 ) -> ActivityResult:
-    activity = _get_or_create(
+    activity = get_or_create_row(
         ActivityResult, user=user, lesson=lesson, block_id=block.id
     )
     activity = ActivityResult.objects.select_for_update().get(pk=activity.pk)
@@ -241,7 +241,7 @@ def _update_result(
         # The course's score (shown in reports) follows the best scores.
         from .completion import course_completion_recompute
 
-        course_completion_recompute(user=user, course=_course_of(lesson))
+        course_completion_recompute(user=user, course=course_of(lesson))
     return activity
 
 

@@ -8,7 +8,7 @@ from courses.models.learning import CompletionStatus
 DONE = CompletionStatus.COMPLETED
 
 
-def _get_or_create(model, **lookup):
+def get_or_create_row(model, **lookup):
     """get_or_create that survives a concurrent insert of the same row."""
     try:
         with transaction.atomic():
@@ -17,12 +17,14 @@ def _get_or_create(model, **lookup):
         return model.objects.get(**{k: v for k, v in lookup.items() if k != "defaults"})
 
 
-def _locked(model, **lookup):
-    row = _get_or_create(model, **lookup)
+def locked_row(model, **lookup):
+    """The row, created if missing, locked (select_for_update) until the
+    transaction ends: recomputations of the same row queue behind each other."""
+    row = get_or_create_row(model, **lookup)
     return model.objects.select_for_update().get(pk=row.pk)
 
 
-def _enrol_where_unlocked(users, courses, source) -> None:
+def enrol_where_unlocked(users, courses, source) -> None:
     """Enrol each user in each course whose prerequisites they have completed,
     and give those enrolments their (not started) completion rows, which
     reports read. Enrolments the office withdrew stay withdrawn."""

@@ -21,7 +21,7 @@ from courses.requirement_kinds import track_courses_state
 from courses.requirements import kinds
 from people.models import User
 
-from .common import DONE, _enrol_where_unlocked, _locked
+from .common import DONE, enrol_where_unlocked, locked_row
 from .hours import hours_entry_record
 
 
@@ -35,7 +35,7 @@ def course_completion_recompute(*, user: User, course: CoursePage) -> CourseComp
     unlocked required courses. Whenever the status changes, the user's tracks
     that contain the course are recomputed.
     """
-    completion = _locked(CourseCompletion, user=user, course=course)
+    completion = locked_row(CourseCompletion, user=user, course=course)
     status_before = completion.status
     lessons = LessonPage.objects.live().child_of(course)
     total = lessons.count()
@@ -96,7 +96,7 @@ def _enrol_unlocked_by(user, course) -> None:
         track_courses__is_required=True,
         track_courses__track__enrolments__user=user,
     ).distinct()
-    _enrol_where_unlocked([user], list(unlocked), Source.TRACK)
+    enrol_where_unlocked([user], list(unlocked), Source.TRACK)
 
 
 @transaction.atomic
@@ -110,7 +110,7 @@ def track_completion_recompute(*, user: User, track: Track) -> TrackCompletion:
     credit-hour totals and the kinds' summary columns are cached on the row
     for the reports.
     """
-    completion = _locked(TrackCompletion, user=user, track=track)
+    completion = locked_row(TrackCompletion, user=user, track=track)
     progress = {kind: kind.progress(user=user, track=track) for kind in kinds()}
     _requirement_rows_write(user, track, progress)
     for kind, value in progress.items():

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import (
-    CourseCompletion,
     CoursePage,
     Enrolment,
     Track,
@@ -14,27 +13,11 @@ from courses.models import (
     TrackEnrolment,
 )
 from courses.models.learning import Source
+from courses.selectors import missing_prerequisites
 from people.models import User
 
-from .common import DONE, _enrol_where_unlocked, _get_or_create
+from .common import enrol_where_unlocked, get_or_create_row
 from .completion import course_completion_recompute, track_completion_recompute
-
-
-def missing_prerequisites(
-    *, user: User, course: CoursePage, prerequisites: list | None = None
-) -> list[CoursePage]:
-    """The course's prerequisites the user has not completed, in catalog order.
-    Callers that already hold the prerequisites may pass them."""
-    if prerequisites is None:
-        prerequisites = list(course.prerequisites.order_by("path"))
-    if not prerequisites:
-        return []
-    done = set(
-        CourseCompletion.objects.filter(
-            user=user, course__in=prerequisites, status=DONE
-        ).values_list("course_id", flat=True)
-    )
-    return [p for p in prerequisites if p.pk not in done]
 
 
 @transaction.atomic
@@ -55,7 +38,7 @@ def enrolment_create(
             _("Complete these courses first: %(courses)s")
             % {"courses": "、".join(c.title for c in missing)}
         )
-    enrolment = _get_or_create(
+    enrolment = get_or_create_row(
         Enrolment, user=user, course=course, defaults={"source": source}
     )
     if not enrolment.is_active:
@@ -116,7 +99,7 @@ def track_enrol(
             for tc in track.track_courses.select_related("course")
             if tc.is_required
         ]
-        _enrol_where_unlocked(users, required, source)
+        enrol_where_unlocked(users, required, source)
         for user in users:
             track_completion_recompute(user=user, track=track)
     return len({u.pk for u in users} - already)

@@ -8,7 +8,7 @@ from django.db import transaction
 from courses.models import CoursePage, HoursEntry
 from people.models import User
 
-from .common import _get_or_create
+from .common import get_or_create_row
 
 
 @transaction.atomic
@@ -36,7 +36,7 @@ def hours_entry_record(
         "created_by": created_by,
     }
     if source == HoursEntry.Source.COURSE and course is not None:
-        return _get_or_create(
+        return get_or_create_row(
             HoursEntry, user=user, course=course, source=source, defaults=fields
         )
     entry = HoursEntry(user=user, course=course, source=source, **fields)

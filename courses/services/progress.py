@@ -15,7 +15,7 @@ from courses.models import (
 )
 from people.models import User
 
-from .common import _get_or_create
+from .common import get_or_create_row
 from .completion import course_completion_recompute
 
 
@@ -25,7 +25,8 @@ def _active_enrolment(user: User, course_id: int) -> Enrolment | None:
     ).first()
 
 
-def _course_of(lesson: LessonPage) -> CoursePage:
+def course_of(lesson: LessonPage) -> CoursePage:
+    """The course a lesson belongs to (its parent page)."""
     return CoursePage.objects.parent_of(lesson).get()
 
 
@@ -50,7 +51,7 @@ def lesson_visit(*, user: User, lesson: LessonPage) -> LessonProgress | None:
     )
     if course_id is None:
         return None
-    progress = _get_or_create(
+    progress = get_or_create_row(
         LessonProgress, user=user, lesson=lesson, defaults={"course_id": course_id}
     )
     # Recompute rather than update: enrolments made in bulk (tracks) have no
@@ -66,7 +67,7 @@ def lesson_mark_complete(*, user: User, lesson: LessonPage) -> LessonProgress:
     Raises ValidationError when the teacher is not enrolled, or when the lesson
     completes by accepted reflections and passed activities instead.
     """
-    course = _course_of(lesson)
+    course = course_of(lesson)
     if _active_enrolment(user, course.pk) is None:
         raise ValidationError(_("Enrol in the course to record your progress."))
     if lesson.completes_automatically:
@@ -100,13 +101,13 @@ def lesson_check_completion(*, user: User, lesson: LessonPage) -> bool:
         set(lesson.reflection_block_ids) <= accepted
         and set(lesson.activity_blocks) <= passed
     ):
-        _complete_lesson(user, lesson, _course_of(lesson))
+        _complete_lesson(user, lesson, course_of(lesson))
         return True
     return False
 
 
 def _complete_lesson(user, lesson, course) -> LessonProgress:
-    progress = _get_or_create(
+    progress = get_or_create_row(
         LessonProgress, user=user, lesson=lesson, defaults={"course": course}
     )
     if progress.status != LessonProgress.Status.COMPLETED:
@@ -127,7 +128,7 @@ def reflection_submit(
     in the lesson, the answer is shorter than the prompt asks, or the answer
     was already accepted.
     """
-    course = _course_of(lesson)
+    course = course_of(lesson)
     if _active_enrolment(user, course.pk) is None:
         raise ValidationError(_("Enrol in the course to submit reflections."))
     block = next(
@@ -144,7 +145,7 @@ def reflection_submit(
         )
     # Locked, so a second submit arriving at the same time (a double click)
     # waits for the first instead of failing on the unique constraint.
-    reflection = _get_or_create(
+    reflection = get_or_create_row(
         Reflection, user=user, lesson=lesson, block_id=block_id, defaults={"text": text}
     )
     reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)

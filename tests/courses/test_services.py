@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from courses import services
+from courses import selectors, services
 from courses.models import (
     CourseCompletion,
     CoursePage,
@@ -113,7 +113,7 @@ def test_enrolment_allowed_after_prerequisite_completed(
     enrolment = services.enrolment_create(user=teacher, course=advanced)
 
     assert enrolment.is_active
-    assert services.missing_prerequisites(user=teacher, course=advanced) == []
+    assert selectors.missing_prerequisites(user=teacher, course=advanced) == []
 
 
 def test_missing_prerequisites_lists_only_unfinished_ones(
@@ -124,7 +124,7 @@ def test_missing_prerequisites_lists_only_unfinished_ones(
     advanced = course_with_lessons(1, prerequisites=[first, second])
     complete_course(teacher, first)
 
-    assert services.missing_prerequisites(user=teacher, course=advanced) == [second]
+    assert selectors.missing_prerequisites(user=teacher, course=advanced) == [second]
 
 
 def test_enrolling_again_after_withdrawal_reactivates_the_same_row(
