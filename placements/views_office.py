@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.tabular import FORMATS, table_response
-from people import audit
 from people.permissions import ensure, require
 
 from . import permissions, selectors, services
@@ -31,13 +30,7 @@ def overview(request):
     )
     export = request.GET.get("export")
     if export in FORMATS:
-        audit.record(
-            action="export",
-            request=request,
-            target="跟岗研修",
-            details={"report": "placements", "format": export,
-                     "filters": {k: str(v) for k, v in filters.items() if v}},
-        )  # fmt: skip
+        services.placements_export_record(request=request, fmt=export, filters=filters)
         return _export(export, placements, filters.get("round"))
     query = request.GET.copy()
     query.pop("export", None)

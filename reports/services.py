@@ -19,6 +19,7 @@ from django.utils import timezone
 from core import jobs
 from core.storage import files_older_than, move_into_place, open_new
 from core.tasks import enqueue_each_after_commit
+from people import audit
 from people.models import User
 
 from .models import ExportJob
@@ -35,6 +36,17 @@ KEEP_FILES_FOR = datetime.timedelta(days=7)
 def fingerprint(*, user: User, table: str, fmt: str, params: dict) -> str:
     key = json.dumps([user.pk, table, fmt, params], sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def export_record(
+    *, request, table: str, fmt: str, title: str, rows: int, params: dict
+) -> None:
+    """Record in the audit log that the requester exported a report table:
+    which, in what format, how many rows and with which filters."""
+    audit.record(
+        action="export", request=request, target=title,
+        details={"report": table, "format": fmt, "rows": rows, "filters": params},
+    )  # fmt: skip
 
 
 def export_job_start(

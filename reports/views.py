@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 from core import jobs
 from core.serving import content_response, field_file_response
 from core.tabular import CSV_TYPE, FORMATS, XLSX_TYPE
-from people import audit
 from people.permissions import require
 
 from . import charts, permissions, selectors, services
@@ -188,10 +187,9 @@ def export(request, table):
         built = build_table(table, params, request.user)
     except ValidationError as error:
         return _bad_request(request, " ".join(error.messages))
-    audit.record(
-        action="export", request=request, target=built.title,
-        details={"report": table, "format": fmt, "rows": built.count,
-                 "filters": params},
+    services.export_record(
+        request=request, table=table, fmt=fmt, title=built.title,
+        rows=built.count, params=params,
     )  # fmt: skip
     if built.count <= _sync_limit():
         return built.response(fmt)

@@ -375,6 +375,7 @@ def test_approval_writes_its_hours_through_the_courses_hours_service(
     world, placement, monkeypatch
 ):
     from courses import services as course_services
+    from placements.services import office
 
     calls = []
     record = course_services.hours_entry_record
@@ -383,7 +384,7 @@ def test_approval_writes_its_hours_through_the_courses_hours_service(
         calls.append(kwargs["source"])
         return record(**kwargs)
 
-    monkeypatch.setattr(services, "hours_entry_record", spy)
+    monkeypatch.setattr(office, "hours_entry_record", spy)
 
     advance(world, placement, "approved", days=2)
 
