@@ -19,7 +19,9 @@ from courses.models.learning import CompletionStatus
 from courses.requirements import missing_reasons, progress_rows_of
 from people import audit
 from people.models import User
+from people.permissions import ensure
 
+from . import permissions
 from .models import (
     AuditEntry,
     Certificate,
@@ -144,9 +146,11 @@ def certificate_issue(
     by a worker after commit (it stays pending until then).
 
     Idempotent: a holder's existing valid certificate is returned unchanged.
-    Raises ValidationError naming what is missing when the holder has not
+    Raises PermissionDenied unless `issued_by` may issue certificates;
+    ValidationError naming what is missing when the holder has not
     completed, unless the office gives a written justification (recorded).
     """
+    ensure(permissions.can_issue_certificates(issued_by))
     if (track is None) == (course is None):
         raise ValidationError(_("Choose a track or a course."))
     existing = _valid_certificate(holder, track, course)
@@ -240,7 +244,9 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, revoked_by: User, reason: str):
     """Revoke a certificate with a reason; verification then says revoked.
-    Raises ValidationError without a reason or when already revoked."""
+    Raises PermissionDenied unless `revoked_by` may revoke certificates;
+    ValidationError without a reason or when already revoked."""
+    ensure(permissions.can_revoke_certificates(revoked_by))
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for revoking the certificate."))

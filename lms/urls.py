@@ -10,11 +10,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from importer import urls as importer_urls
 from people import urls as people_urls
+from people.permissions import can_enter_system_admin
 
 # The Django admin is for administrators only, and signs in through allauth.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.has_permission = lambda request: (
-    request.user.is_active and request.user.is_superuser
+    request.user.is_active and can_enter_system_admin(request.user)
 )
 
 urlpatterns = [

@@ -1,5 +1,6 @@
 from .models import Role
 from .navigation import nav_items_for
+from .permissions import is_administrator
 from .selectors import role_of
 
 
@@ -11,5 +12,5 @@ def navigation(request):
     labels = dict(Role.choices)
     return {
         "nav_items": nav_items_for(user, request.path),
-        "nav_role_label": labels.get(role, "") if role != "admin" else "",
+        "nav_role_label": "" if is_administrator(user) else labels.get(role, ""),
     }

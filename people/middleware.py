@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from . import audit
 from .mfa import totp_missing
+from .permissions import can_enter_content_admin
 
 
 class ForcePasswordChangeMiddleware:
@@ -53,7 +54,7 @@ class AdminAccessMiddleware:
             request.path.startswith("/cms/")
             and user is not None
             and user.is_authenticated
-            and not user.has_perm("wagtailadmin.access_admin")
+            and not can_enter_content_admin(user)
         ):
             raise PermissionDenied
         return self.get_response(request)

@@ -7,9 +7,12 @@ The convention, the same in every app (<app>/permissions.py):
   codename (or relation) a rule rests on;
 - a view refuses with `@require(predicate)` (after `@login_required`, so
   visitors are sent to sign in) or, for an object, `ensure(can_x(user, obj))`;
-- a service that acts for a user takes that user as a keyword argument and
-  refuses with `ensure(can_x(actor, obj))`: PermissionDenied, as a view would;
-- a template asks `{% if user|may:"<app>.<predicate>" %}` (people_tags).
+- a service that acts for a user takes that user as a keyword-only argument
+  (`actor=`; services that also record who did it keep that field's name:
+  `issued_by=`, `revoked_by=`) and refuses, before it writes anything, with
+  `ensure(can_x(actor, obj))`: PermissionDenied, as a view would;
+- a template asks `{% if user|may:"<app>.<predicate>" %}`
+  (`{% load permission_tags %}`).
 """
 
 from functools import wraps

@@ -30,7 +30,8 @@ def role_collection_permissions() -> dict[str, list[str]]:
 
 
 def sync_role_groups(apps) -> None:
-    """Create one group per role holding exactly the permissions above.
+    """Create one group per role holding exactly what the apps grant it
+    (role_permissions), and its page and collection permissions.
 
     Takes an app registry so data migrations can call it with historical models;
     permissions of apps not yet migrated at that point are left for a later

@@ -8,7 +8,7 @@ ROLES = ["teacher", "principal", "mentor", "trainer", "office", "admin_user"]
 
 
 @pytest.mark.parametrize("role_fixture", ROLES)
-def test_only_the_office_may_import_teachers(request, role_fixture):
+def test_only_the_office_may_import_teachers(db, request, role_fixture):
     user = request.getfixturevalue(role_fixture)
 
     assert permissions.can_import_teachers(user) is (

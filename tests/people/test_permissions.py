@@ -29,7 +29,9 @@ EXPECTED = {
 
 @pytest.mark.parametrize("role_fixture", ROLES)
 @pytest.mark.parametrize("predicate", sorted(EXPECTED))
-def test_people_predicate_holds_for_exactly_its_roles(request, role_fixture, predicate):
+def test_people_predicate_holds_for_exactly_its_roles(
+    db, request, role_fixture, predicate
+):
     user = request.getfixturevalue(role_fixture)
 
     allowed = getattr(permissions, predicate)(user)
