@@ -1,0 +1,88 @@
+"""Reads for the catalog page: courses with their filters, lesson counts and
+the user's state in each; the catalog's URL."""
+
+from django.db.models import Count
+from django.db.models.functions import Length, Substr
+
+from ..models import (
+    Audience,
+    CourseCategory,
+    CourseCompletion,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+)
+
+FILTERS = ("category", "kind", "audience", "delivery")
+
+
+def lesson_counts(courses) -> dict[int, int]:
+    """Live lessons per course, in one grouped query over the page tree."""
+    paths = {c.path: c.pk for c in courses}
+    if not paths:
+        return {}
+    rows = (
+        LessonPage.objects.live()
+        .annotate(parent_path=Substr("path", 1, Length("path") - 4))
+        .filter(parent_path__in=paths)
+        # Page querysets order by path, which would otherwise join the GROUP BY.
+        .order_by()
+        .values("parent_path")
+        .annotate(n=Count("pk"))
+    )
+    return {paths[row["parent_path"]]: row["n"] for row in rows}
+
+
+def catalog_for(*, index, user, params) -> dict:
+    """Live courses of the catalog, filtered by category, required/elective,
+    audience and delivery; with the user's enrolments and completions."""
+    courses = (
+        CoursePage.objects.live()
+        .public()
+        .child_of(index)
+        .select_related("category", "cover_image")
+        .order_by("path")
+    )
+    selected = {}
+    choices = {
+        "category": {c.code: c for c in CourseCategory.objects.all()},
+        "kind": dict(CoursePage.Kind.choices),
+        "audience": dict(Audience.choices),
+        "delivery": dict(CoursePage.Delivery.choices),
+    }
+    for name in FILTERS:
+        value = params.get(name, "")
+        if value in choices[name]:
+            selected[name] = value
+            lookup = "category__code" if name == "category" else name
+            courses = courses.filter(**{lookup: value})
+    courses = list(courses)
+    return {
+        "courses": courses,
+        "lesson_counts": lesson_counts(courses),
+        "filter_choices": choices,
+        "selected": selected,
+        **_user_course_states(user, courses),
+    }
+
+
+def _user_course_states(user, courses) -> dict:
+    if not user.is_authenticated or not courses:
+        return {"enrolled_ids": set(), "completions": {}}
+    enrolled = set(
+        Enrolment.objects.filter(
+            user=user, course__in=courses, status=Enrolment.Status.ACTIVE
+        ).values_list("course_id", flat=True)
+    )
+    completions = {
+        c.course_id: c
+        for c in CourseCompletion.objects.filter(user=user, course__in=courses)
+    }
+    return {"enrolled_ids": enrolled, "completions": completions}
+
+
+def catalog_url() -> str | None:
+    """Where the course catalog lives in the page tree, if it has been created."""
+    index = CourseIndexPage.objects.live().only("url_path").first()
+    return index.url if index is not None else None
