@@ -15,7 +15,7 @@ EXPECTED = {
 @pytest.mark.parametrize("role_fixture", ROLES)
 @pytest.mark.parametrize("predicate", sorted(EXPECTED))
 def test_reports_predicate_holds_for_exactly_its_roles(
-    request, role_fixture, predicate
+    db, request, role_fixture, predicate
 ):
     user = request.getfixturevalue(role_fixture)
 
