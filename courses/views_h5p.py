@@ -31,7 +31,7 @@ from core.storage import private_name
 
 from . import permissions, selectors, services
 from .h5p import embed, storage
-from .h5p.validation import loads_json
+from .h5p.metadata import loads_json
 from .models import H5PUserData, LessonPage
 
 MAX_STATEMENT_BYTES = 64 * 1024

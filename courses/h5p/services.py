@@ -43,7 +43,8 @@ from courses.tasks import unpack_h5p_package
 from people import audit
 
 from . import storage
-from .validation import LibraryMeta, LibraryRef, PackageInfo, validate_archive
+from .metadata import LibraryMeta, LibraryRef
+from .validation import PackageInfo, validate_archive
 from .validation import validate_package as _validate_upload
 
 logger = logging.getLogger(__name__)

@@ -29,8 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.storage import filesystem_path, private_storage
 
-from . import validation
-from .validation import LibraryMeta, LibraryRef, PackageInfo
+from . import metadata, validation
+from .metadata import LibraryMeta, LibraryRef
+from .validation import PackageInfo
 
 CHUNK_BYTES = 64 * 1024
 
@@ -97,7 +98,7 @@ def installed_library_dependencies(folder_name: str) -> list[LibraryRef]:
         data = json.loads((library_dir(folder_name) / "library.json").read_bytes())
     except (OSError, ValueError):
         return []
-    return validation.parse_dependencies(data)
+    return metadata.parse_dependencies(data)
 
 
 def new_staging_dir(target: Path) -> Path:
@@ -151,7 +152,7 @@ class ByteBudget:
             written += len(chunk)
             self.total += len(chunk)
             if written > member.file_size:
-                raise validation.error(
+                raise metadata.error(
                     _("The file %(name)s is larger than the zip says."),
                     "size_mismatch",
                     name=member.filename,
