@@ -186,6 +186,8 @@ def xapi_statement(request, lesson_id, block_id):
         result = services.statement_record(
             user=request.user, lesson=lesson, block_id=block_id, statement=statement
         )
+    except services.StatementConflict as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=409)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     if result is None:

@@ -109,7 +109,9 @@ class H5PPackage(Job):
 
 class XAPIStatement(models.Model):
     """Every accepted xAPI statement, stored raw for audit. The actor is always
-    the signed-in user, whatever the statement claimed."""
+    the signed-in user, whatever the statement claimed. A statement that
+    carries an `id` (a UUID the client made, as a queue replayed after an
+    offline spell does) is stored once per user."""
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     lesson = models.ForeignKey(
@@ -123,12 +125,20 @@ class XAPIStatement(models.Model):
     )
     success = models.BooleanField(_("success"), null=True)
     statement = models.JSONField(_("statement"))
+    statement_id = models.UUIDField(_("statement id"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("xAPI statement")
         verbose_name_plural = _("xAPI statements")
         indexes = [models.Index(fields=["user", "lesson", "block_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "statement_id"],
+                condition=models.Q(statement_id__isnull=False),
+                name="one_statement_per_id_and_user",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user}: {self.verb}"

@@ -8,7 +8,12 @@ All writes are idempotent and safe under concurrent events: the database holds
 the unique constraints, and recomputation locks the completion row it rewrites.
 """
 
-from .activities import statement_record, user_data_get, user_data_set
+from .activities import (
+    StatementConflict,
+    statement_record,
+    user_data_get,
+    user_data_set,
+)
 from .completion import (
     course_completion_recompute,
     track_completion_recompute,
@@ -39,6 +44,7 @@ __all__ = [
     "lesson_visit",
     "reflection_review",
     "reflection_submit",
+    "StatementConflict",
     "statement_record",
     "track_completion_recompute",
     "track_enrol",

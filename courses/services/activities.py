@@ -4,10 +4,11 @@ what counts: the actor is always the signed-in user, only statements about the
 whole activity count, scores must be consistent, and the pass mark is ours."""
 
 import math
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,11 @@ MAX_USER_DATA_NAME_CHARS = 64
 # H5P's statements nest about eight levels; storing one nested hundreds of
 # levels deep would exhaust the JSON encoder's recursion.
 MAX_STATEMENT_DEPTH = 32
+
+
+class StatementConflict(ValidationError):
+    """Another statement with the same id was recorded for this user: an LRS
+    answers 409 Conflict."""
 
 
 def activity_for(*, user: User, lesson: LessonPage, block_id: str):
@@ -168,8 +174,14 @@ def statement_record(
     score (SCORED_CONTENT_TYPES), for then the claim is forged. Attempts and
     the best score are kept. Returns the result for top-level statements,
     None for the others.
+
+    A statement with an `id` (a UUID) is recorded once per user: sending the
+    same statement again (a queue replayed after an offline spell, a retry
+    after a lost answer) changes nothing and returns the result as it stands,
+    as an xAPI LRS answers a statement it already holds.
     Raises ValidationError for anything malformed (nested deeper than
-    MAX_STATEMENT_DEPTH too) or not allowed.
+    MAX_STATEMENT_DEPTH, an id that is not a UUID) or not allowed, and
+    StatementConflict for an id already used by a different statement.
     """
     if not isinstance(statement, dict) or _nested_deeper_than(
         statement, MAX_STATEMENT_DEPTH
@@ -190,15 +202,60 @@ def statement_record(
     top_level = _is_top_level(statement)
     # The signed-in user is the actor, whatever the statement claimed.
     statement = {**statement, "actor": _actor(user)}
-    XAPIStatement.objects.create(
+    statement_id = _statement_id(statement)
+    stored = _store_statement(
         user=user, lesson=lesson, block_id=block_id, verb=verb[:255],
-        top_level=top_level, score_scaled=scaled, success=success, statement=statement,
+        top_level=top_level, score_scaled=scaled, success=success,
+        statement=statement, statement_id=statement_id,
     )  # fmt: skip
+    if not stored:
+        return _replayed(user, lesson, block_id, top_level)
     lesson_visit(user=user, lesson=lesson)
     if not top_level:
         return None
     scored = package.main_library.split(" ")[0] in SCORED_CONTENT_TYPES
     return _update_result(user, lesson, block, verb, scaled, success, scored)
+
+
+def _statement_id(statement: dict) -> uuid.UUID | None:
+    value = statement.get("id")
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValidationError(_("The statement's id is not a UUID.")) from None
+
+
+def _store_statement(*, user, statement_id, statement, **fields) -> bool:
+    """Store the statement; False when this user's statement with the same id
+    is already stored (the same statement: StatementConflict otherwise)."""
+    if statement_id is None:
+        XAPIStatement.objects.create(user=user, statement=statement, **fields)
+        return True
+    try:
+        with transaction.atomic():
+            XAPIStatement.objects.create(
+                user=user, statement=statement, statement_id=statement_id, **fields
+            )
+        return True
+    except IntegrityError:
+        earlier = XAPIStatement.objects.get(user=user, statement_id=statement_id)
+    if earlier.statement != statement:
+        raise StatementConflict(
+            _("A different statement with this id was recorded already.")
+        )
+    return False
+
+
+def _replayed(user, lesson, block_id, top_level) -> ActivityResult | None:
+    if not top_level:
+        return None
+    return ActivityResult.objects.filter(
+        user=user, lesson=lesson, block_id=block_id
+    ).first()
 
 
 def _actor(user: User) -> dict:

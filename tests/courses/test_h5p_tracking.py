@@ -21,6 +21,7 @@ from courses.models import (
     XAPIStatement,
 )
 from courses.selectors import activity_iri
+from tests.factories import ProfileFactory, UserFactory
 from tests.fixtures.pages import PROMPT_ID
 
 pytestmark = pytest.mark.django_db
@@ -334,6 +335,101 @@ def test_lesson_with_activity_and_reflection_needs_both(
     assert LessonProgress.objects.get(user=teacher, lesson=lesson).status == (
         "completed"
     )
+
+
+# Statements with an id: a queue replayed after an offline spell -------------
+
+STATEMENT_ID = "6f1c2a4e-9b7d-4c3e-8a5f-2d1e0b9c8a7f"
+
+
+def test_a_replayed_statement_is_recorded_once_and_answered_alike(
+    client, teacher, enrolled
+):
+    client.force_login(teacher)
+    statement = {**_statement(raw=2), "id": STATEMENT_ID}
+
+    first = _post(client, enrolled, statement)
+    again = _post(client, enrolled, statement)
+
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert XAPIStatement.objects.filter(user=teacher).count() == 1
+    assert _result(teacher, enrolled).attempts == 1
+
+
+def test_statements_with_other_ids_each_count(client, teacher, enrolled):
+    client.force_login(teacher)
+    for n in range(3):
+        _post(client, enrolled, {**_statement(raw=2), "id": f"{STATEMENT_ID[:-1]}{n}"})
+
+    assert XAPIStatement.objects.filter(user=teacher).count() == 3
+    assert _result(teacher, enrolled).attempts == 3
+
+
+def test_another_statement_under_a_used_id_is_a_conflict_and_changes_nothing(
+    client, teacher, enrolled
+):
+    client.force_login(teacher)
+    _post(client, enrolled, {**_statement(raw=2), "id": STATEMENT_ID})
+
+    response = _post(client, enrolled, {**_statement(raw=5), "id": STATEMENT_ID})
+
+    assert response.status_code == 409
+    assert response.json()["error"] == "已有另一条使用此编号的学习记录。"
+    assert XAPIStatement.objects.filter(user=teacher).count() == 1
+    result = _result(teacher, enrolled)
+    assert (result.attempts, result.passed) == (1, False)
+
+
+def test_the_same_id_from_two_people_is_two_statements(
+    client, teacher, enrolled, school
+):
+    other = UserFactory()
+    ProfileFactory(user=other, role="teacher", school=school)
+    course = CoursePage.objects.parent_of(enrolled).get()
+    services.enrolment_create(user=other, course=course)
+    statement = {**_statement(raw=3), "id": STATEMENT_ID}
+    for user in (teacher, other):
+        client.force_login(user)
+        assert _post(client, enrolled, statement).json()["passed"] is True
+
+    assert XAPIStatement.objects.filter(statement_id=STATEMENT_ID).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_statement_replayed_at_once_from_several_tabs_is_recorded_once(
+    teacher, enrolled
+):
+    from tests.helpers import at_once
+
+    statement = {
+        **_statement(raw=2),
+        "object": {"id": activity_iri(enrolled, ACTIVITY_ID)},
+        "id": STATEMENT_ID,
+    }
+
+    def replay(_i):
+        return services.statement_record(
+            user=teacher, lesson=enrolled, block_id=ACTIVITY_ID, statement=statement
+        )
+
+    at_once(replay, 4)
+
+    assert XAPIStatement.objects.filter(user=teacher).count() == 1
+    assert _result(teacher, enrolled).attempts == 1
+
+
+@pytest.mark.parametrize("bad_id", ["not-a-uuid", 12, "", ["x"]])
+def test_a_statement_id_that_is_not_a_uuid_is_refused(
+    client, teacher, enrolled, bad_id
+):
+    client.force_login(teacher)
+
+    response = _post(client, enrolled, {**_statement(raw=3), "id": bad_id})
+
+    assert response.status_code == 400
+    assert not XAPIStatement.objects.exists()
 
 
 def _state_url(lesson, data_type="state", sub="0"):
