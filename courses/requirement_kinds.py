@@ -1,6 +1,8 @@
 """The track requirements courses provides: required courses and elective
 hours. Registered in CoursesConfig.ready()."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.utils.translation import gettext
@@ -14,9 +16,37 @@ from .requirements import Progress, RequirementKind
 DONE = CompletionStatus.COMPLETED
 
 
+# (user id, track id) -> track_courses_state's answer, while one recompute
+# runs (one_read_per_recompute); None outside.
+_read_once: ContextVar[dict | None] = ContextVar("track_courses_state", default=None)
+
+
+@contextmanager
+def one_read_per_recompute():
+    """Within, track_courses_state reads each person's track once: the two
+    course kinds and the credit-hour summary of one track recompute share
+    the same two queries instead of running them three times."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
 def track_courses_state(*, user, track):
     """The track's courses as (course_id, is_required, credit_hours) and the
     ids of those the user completed."""
+    memo = _read_once.get()
+    key = (user.pk, track.pk)
+    if memo is None or key not in memo:
+        state = _read_track_courses_state(user, track)
+        if memo is None:
+            return state
+        memo[key] = state
+    return memo[key]
+
+
+def _read_track_courses_state(user, track):
     rows = list(
         TrackCourse.objects.filter(track=track).values_list(
             "course_id", "is_required", "course__credit_hours"

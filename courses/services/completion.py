@@ -17,7 +17,7 @@ from courses.models import (
     TrackRequirementProgress,
 )
 from courses.models.learning import CompletionStatus, Source
-from courses.requirement_kinds import track_courses_state
+from courses.requirement_kinds import one_read_per_recompute, track_courses_state
 from courses.requirements import kinds
 from people.models import User
 
@@ -111,14 +111,15 @@ def track_completion_recompute(*, user: User, track: Track) -> TrackCompletion:
     for the reports.
     """
     completion = locked_row(TrackCompletion, user=user, track=track)
-    progress = {kind: kind.progress(user=user, track=track) for kind in kinds()}
+    with one_read_per_recompute():
+        progress = {kind: kind.progress(user=user, track=track) for kind in kinds()}
+        _credit_hours_summary(completion, user, track)
     _requirement_rows_write(user, track, progress)
     for kind, value in progress.items():
         if kind.summary:
             done_column, needed_column = kind.summary
             setattr(completion, done_column, value.done)
             setattr(completion, needed_column, value.needed)
-    _credit_hours_summary(completion, user, track)
     was_done = completion.status == DONE
     if was_done or all(kind.is_met(value) for kind, value in progress.items()):
         completion.status = DONE
