@@ -564,7 +564,12 @@ class Browser:
             return {"error": str(error).splitlines()[0], **self.wire.summary()}
         usable = self.wait_usable(started) if activity else None
         self.wait_quiet(started)
-        return {"usable_s": usable, **self.wire.summary()}
+        # A service worker installs after the page: what it fetches then
+        # belongs to this visit.
+        if _evaluate(page.main_frame, SERVICE_WORKER_READY):
+            self.wait_quiet(time.monotonic())
+        title = _evaluate(page.main_frame, "() => document.title")
+        return {"usable_s": usable, "title": title, **self.wire.summary()}
 
     def wait_usable(self, started: float) -> float | None:
         page = self.page
@@ -613,6 +618,14 @@ VISIBLE_AT = """(selector) => {
   const style = getComputedStyle(el);
   if (!box.width || !box.height || style.visibility === 'hidden') return null;
   return performance.timeOrigin + performance.now();
+}"""
+SERVICE_WORKER_READY = """async () => {
+  if (!navigator.serviceWorker) return false;
+  const registration = await navigator.serviceWorker.getRegistration();
+  if (!registration) return false;
+  const timeout = new Promise((resolve) => setTimeout(resolve, 15000));
+  await Promise.race([navigator.serviceWorker.ready, timeout]);
+  return true;
 }"""
 OUTBOX_PRESENT = "() => !!(window.HongxiOutbox && window.HongxiOutbox.send)"
 OUTBOX_SEND = """async ([url, bodies]) => {
@@ -793,7 +806,8 @@ def report(plan: dict, results: dict, setup_s: float) -> None:
     note = {} if sw else {"note": "no service worker controls the lesson page"}
     emit(
         "reach_offline_reload_usable", 1 if usable is not None else 0, "bool",
-        target=1, error=offline.get("error"), **note,
+        target=1, error=offline.get("error"), page_title=offline.get("title"),
+        **note,
     )  # fmt: skip
     emit("reach_offline_usable_s", usable, "s", **note)
     report_outbox(results["outbox"])
