@@ -55,6 +55,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -307,6 +308,17 @@ def _session_key(user) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
+
+
+def check_port_free() -> None:
+    """Another server on the port would be measured instead of ours."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", PORT))
+        except OSError:
+            raise SystemExit(
+                f"127.0.0.1:{PORT} is in use; set BENCH_REACH_PORT to a free port"
+            ) from None
 
 
 def start_gunicorn(log) -> subprocess.Popen:
@@ -850,6 +862,7 @@ def main() -> None:
     log_path = workdir / "gunicorn.log"
     try:
         started = time.monotonic()
+        check_port_free()
         plan = prepare(workdir)
         with open(log_path, "w") as log:
             server = start_gunicorn(log)
