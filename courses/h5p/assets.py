@@ -35,7 +35,7 @@ import brotli
 from django.conf import settings
 
 from .metadata import LIBRARY_FOLDER_RE, parse_dependencies
-from .storage import content_root, h5p_root, library_dir
+from .storage import content_root, h5p_root, libraries_root, library_dir
 
 # Files a CSS url() names are inlined up to these sizes; bigger ones stay
 # links to the versioned library folder (reachable online only).
@@ -239,7 +239,9 @@ def _inline_urls(css: str, folder: str, css_dir: str, versions: dict) -> str:
             return None
         return _library_url(versions[folder], target)
 
-    return _inline_css_files(css, base, link, library_dir(folder))
+    # Any installed library's file may be inlined (they are all public);
+    # nothing outside them is read.
+    return _inline_css_files(css, base, link, libraries_root())
 
 
 def _inline_css_files(css: str, base: Path, link, boundary: Path) -> str:
@@ -252,8 +254,9 @@ def _inline_css_files(css: str, base: Path, link, boundary: Path) -> str:
             if data:
                 # One source, the smallest format every phone reads.
                 body = re.sub(r"\bsrc\s*:[^;}]*;?", "", rule[rule.index("{") + 1 : -1])
+                body = body.strip().rstrip(";")
                 fmt = suffix.lstrip(".")
-                return f"@font-face{{{body.strip()};src:url({data}) format('{fmt}')}}"
+                return f"@font-face{{{body};src:url({data}) format('{fmt}')}}"
         return _rewrite_urls(rule, base, link, boundary)
 
     css = FONT_FACE_RE.sub(font_face, css)
