@@ -47,7 +47,12 @@ HANDOVER_MAX_BYTES = 8 * 1024 * 1024
 FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf"}
 IMAGE_TYPES = {".png", ".gif", ".jpg", ".jpeg", ".svg", ".webp"}
 # The player theme's text fonts: Latin, Cyrillic, Greek; no Chinese or Yi.
-TEXT_FONTS = ("Inter", "Open Sans")
+# Text fonts content types and themes bring, none with Chinese or Yi glyphs:
+# dropped wherever they are declared, for the phone's own fonts.
+TEXT_FONTS = (
+    "Inter", "Open Sans", "Roboto", "Lato", "Source Sans Pro", "Source Sans 3",
+    "Montserrat", "Nunito", "Nunito Sans", "Poppins", "Raleway", "Noto Sans",
+)  # fmt: skip
 SYSTEM_FONTS = (
     'system-ui, -apple-system, "PingFang SC", "Hiragino Sans GB", '
     '"Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", '
@@ -98,7 +103,7 @@ def build(package) -> dict:
             js_parts.append(f"/* {folder}/{entry['path']} */\n{_read_text(path)}")
         for entry in meta.get("preloadedCss", []):
             path = library_dir(folder) / entry["path"]
-            css = _read_text(path)
+            css = _without_text_fonts(_read_text(path))
             css_parts.append(
                 f"/* {folder}/{entry['path']} */\n"
                 + _inline_urls(css, folder, posixpath.dirname(entry["path"]), versions)
@@ -207,14 +212,20 @@ def _core_css() -> str:
     """h5p-standalone's player CSS with its text fonts dropped and its icon
     fonts inlined, plus the frame's own rules."""
     path = core_dist() / "styles" / "h5p.css"
-    css = _read_text(path)
+    css = _without_text_fonts(_read_text(path))
+    css = _inline_css_files(css, path.parent, lambda url: None, core_dist())
+    return f"{css}\n{FRAME_CSS}"
+
+
+def _without_text_fonts(css: str) -> str:
+    """`css` without the @font-face rules of TEXT_FONTS, naming the system
+    font stack where it named them."""
     css = FONT_FACE_RE.sub(
         lambda m: "" if _is_text_font(m.group(0)) else m.group(0), css
     )
     for family in TEXT_FONTS:
         css = re.sub(rf"""(['"]){re.escape(family)}\1""", SYSTEM_FONTS, css)
-    css = _inline_css_files(css, path.parent, lambda url: None, core_dist())
-    return f"{css}\n{FRAME_CSS}"
+    return css
 
 
 def _is_text_font(rule: str) -> bool:

@@ -174,3 +174,28 @@ def test_the_same_code_gives_the_same_names(private):
 
     assert (first["js"], first["css"]) == (second["js"], second["css"])
     assert assets.ASSET_NAME_RE.fullmatch(first["js"])
+
+
+def test_text_fonts_of_a_library_are_dropped_for_the_phones_own(private):
+    _library(
+        "H5P.Theme-1.0",
+        css=["theme.css"],
+        files={
+            "theme.css": (
+                "@font-face{font-family:'Open Sans';src:url(os.woff2)}\n"
+                '@font-face{font-family:"H5PIcons";src:url(icons.woff)}\n'
+                "body{font-family:'Open Sans',sans-serif}\n"
+            ),
+            "os.woff2": b"wOF2" + b"9" * 100,
+            "icons.woff": b"wOFF" + b"8" * 10,
+        },
+    )
+
+    built = assets.build(_package(6, "H5P.Theme-1.0", main="H5P.Theme"))
+
+    css = assets.asset_file(built["css"]).read_text()
+    theme = css[css.index("/* H5P.Theme-1.0/theme.css */") :]
+    assert "Open Sans" not in theme and "os.woff2" not in theme
+    assert "OTk5" not in theme  # no base64 of the dropped font's bytes
+    assert "body{font-family:system-ui," in theme
+    assert 'font-family:"H5PIcons"' in theme and "data:font/woff;base64," in theme
