@@ -71,6 +71,11 @@ def test_synthetic_package_installs_its_libraries_and_content(
     assert font.stat().st_size == h5p_synthetic.FONT_BYTES
     image = storage.content_root(package) / "content" / "images" / "question-bench.png"
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The player's aggregated assets: all seven libraries' code in one file
+    # each, the main library's last (it needs the others).
+    js = (storage.h5p_root() / "assets" / package.assets["js"]).read_text()
+    assert js.index("H5P.Question = (function") < js.index("H5P.BenchChoice = (")
+    assert package.assets["main"].startswith("H5P.BenchChoice 1.16")
 
 
 def test_font_is_referenced_by_a_library_stylesheet_and_used_by_the_answers():
