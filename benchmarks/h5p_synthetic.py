@@ -12,8 +12,9 @@ content types are. Checking the answer triggers top-level xAPI "answered" and
 each file is filler: ordinary JS functions and CSS rules with pseudo-random
 identifiers, so the code compresses like real code (about 3-4 times with
 gzip), not like repeated text. The font and image are pseudo-random bytes,
-which do not compress (the font does not decode either: the browser fetches it
-for the answers' icons and falls back to a system font).
+which do not compress, as real woff2 and PNG files do not (the font does not
+decode either: the browser loads it for the answers' icons, as a file or
+inlined in the aggregated CSS, and falls back to a system font).
 
 Everything comes from fixed seeds: building twice gives identical bytes.
 
