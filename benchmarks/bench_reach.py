@@ -453,8 +453,20 @@ class Wire:
             if response.get("fromPrefetchCache"):
                 entry["cached"] = True
             entry["status"] = response.get("status")
+            headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
+            length = str(headers.get("content-length", "0"))
+            entry["declared"] = int(length) if length.isdigit() else 0
+        elif method == "Network.dataReceived":
+            entry["data"] = entry.get("data", 0) + int(
+                params.get("encodedDataLength") or 0
+            )
         elif method == "Network.loadingFinished":
             entry["bytes"] = int(params.get("encodedDataLength") or 0)
+            if not entry["bytes"] and not entry["cached"]:
+                # A worker's script imports finish with no length: what
+                # arrived, else what the response declared (the body only).
+                entry["bytes"] = entry.get("data") or entry.get("declared", 0)
+                entry["estimated"] = True
             entry["done"] = True
         elif method == "Network.loadingFailed":
             entry["done"] = True
@@ -467,6 +479,8 @@ class Wire:
         wire = [e for e in self.requests.values() if not e["cached"]]
         return {
             "requests": len(wire),
+            "by_worker": sum(e["source"] != "page" for e in wire),
+            "estimated": sum(bool(e.get("estimated")) for e in wire),
             "bytes": sum(e["bytes"] for e in wire),
             "cached": sum(e["cached"] for e in self.requests.values()),
             "urls": sorted(_short(e["url"]) + f" {e['bytes']}" for e in wire),
@@ -513,7 +527,7 @@ class Browser:
         for method in (
             "Network.requestWillBeSent", "Network.requestServedFromCache",
             "Network.responseReceived", "Network.loadingFinished",
-            "Network.loadingFailed",
+            "Network.loadingFailed", "Network.dataReceived",
         ):  # fmt: skip
             self.cdp.on(method, partial(self.wire.event, "page", method))
         self.cdp.send("Network.enable")
@@ -812,11 +826,13 @@ def report(plan: dict, results: dict, setup_s: float) -> None:
         figures = results[visit]
         emit(
             f"reach_{visit}_requests", figures["requests"], "requests",
-            target=TARGETS.get(f"{visit}_requests"), urls=figures["urls"],
+            target=TARGETS.get(f"{visit}_requests"),
+            by_service_worker=figures["by_worker"], urls=figures["urls"],
         )  # fmt: skip
         emit(
             f"reach_{visit}_kb", round(figures["bytes"] / 1000, 1), "KB",
             target=TARGETS.get(f"{visit}_kb"), bytes=figures["bytes"],
+            sizes_estimated=figures["estimated"],
         )  # fmt: skip
         emit(
             f"reach_{visit}_cached_responses",

@@ -59,3 +59,18 @@ def test_a_request_still_loading_keeps_the_visit_going():
     )
 
     assert wire.in_flight() == 1
+
+
+def test_a_worker_import_without_a_length_counts_what_it_declared():
+    wire = bench_reach.Wire()
+    headers = {"Content-Length": "6000", "Content-Type": "text/javascript"}
+
+    _load(
+        wire, "worker:s1", "1", bench_reach.ORIGIN + "/static/workbox-sw.js",
+        {"headers": headers}, 0,
+    )  # fmt: skip
+
+    summary = wire.summary()
+    assert summary["bytes"] == 6000
+    assert summary["estimated"] == 1
+    assert summary["by_worker"] == 1
