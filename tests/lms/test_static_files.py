@@ -26,7 +26,10 @@ def collected(tmp_path_factory):
 @pytest.fixture
 def static_root(collected, settings):
     settings.STATIC_ROOT = collected
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": base.STORAGES["staticfiles"]}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": base.STORAGES["staticfiles"],
+    }
     settings.WHITENOISE_AUTOREFRESH = False
     settings.WHITENOISE_USE_FINDERS = False
     if not (collected / "staticfiles.json").exists():
