@@ -107,14 +107,15 @@ def poster_url(image) -> str:
 
 def placeholder_poster(title: str, duration: str = "") -> str:
     """A light poster drawn in SVG as a data: URI (no request), showing a play
-    mark, the video's title and its length if known. The browser hides it when
-    the video plays, as it hides any poster, which a CSS overlay could not do
-    without script."""
+    mark, the video's title and its length if known, all in the upper part
+    (the player's controls cover the lower third on a phone). The browser
+    hides it when the video plays, as it hides any poster, which a CSS overlay
+    could not do without script."""
     shown = title if len(title) <= 18 else title[:17] + "…"
     length = ""
     if duration:
         length = (
-            '<text x="320" y="300" font-size="24" fill="#5b6775">'
+            '<text x="320" y="196" font-size="24" fill="#5b6775">'
             f"{escape(_('Length %(duration)s') % {'duration': duration})}</text>"
         )
     svg = (
@@ -123,9 +124,9 @@ def placeholder_poster(title: str, duration: str = "") -> str:
         "font-family=\"'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',"
         "'WenQuanYi Micro Hei',system-ui,sans-serif\">"
         '<rect width="640" height="360" fill="#eef3f1"/>'
-        '<circle cx="320" cy="150" r="48" fill="#0b6e4f"/>'
-        '<path d="M305 125v50l42-25z" fill="#fff"/>'
-        f'<text x="320" y="256" font-size="30" fill="#1d2733">{escape(shown)}</text>'
+        '<circle cx="320" cy="82" r="38" fill="#0b6e4f"/>'
+        '<path d="M308 62v40l34-20z" fill="#fff"/>'
+        f'<text x="320" y="156" font-size="30" fill="#1d2733">{escape(shown)}</text>'
         f"{length}</svg>"
     )
     return "data:image/svg+xml," + quote(svg, safe="=:/,()")
