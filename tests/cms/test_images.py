@@ -118,3 +118,21 @@ def test_placeholder_poster_shortens_a_long_title():
     svg = unquote(images.placeholder_poster("长" * 40))
     assert "长" * 17 + "…" in svg and "长" * 18 not in svg
     assert "12:30" not in svg
+
+
+@pytest.mark.parametrize("format_name", ["fullwidth", "left", "right"])
+def test_image_embedded_in_rich_text_is_a_responsive_rendition(format_name):
+    from wagtail.rich_text import expand_db_html
+
+    image = ImageFactory()
+    html = expand_db_html(
+        f'<p>正文</p><embed embedtype="image" id="{image.pk}" '
+        f'format="{format_name}" alt="家访"/>'
+    )
+
+    [img] = re.findall(r"<img\b[^>]*>", html)
+    assert _srcset_widths(img) == [360, 640, 960, 1280]
+    assert _attr(img, "src").endswith(".webp")
+    assert _attr(img, "loading") == "lazy" and _attr(img, "alt") == "家访"
+    assert _attr(img, "class") == f"richtext-image {format_name}"
+    assert (_attr(img, "width"), _attr(img, "height")) == ("1280", "720")
