@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0010_xapi_statement_id'),
+        ('courses', '0012_build_h5p_assets'),
     ]
 
     operations = [
