@@ -11,10 +11,10 @@ content types are. Checking the answer triggers top-level xAPI "answered" and
 "completed" statements with the score, as our H5P.LmsQuiz does. The rest of
 each file is filler: ordinary JS functions and CSS rules with pseudo-random
 identifiers, so the code compresses like real code (about 3-4 times with
-gzip), not like repeated text. The font and image are pseudo-random bytes,
-which do not compress, as real woff2 and PNG files do not (the font does not
-decode either: the browser loads it for the answers' icons, as a file or
-inlined in the aggregated CSS, and falls back to a system font).
+gzip), not like repeated text. The image is pseudo-random bytes, which do
+not compress, as real PNG files do not; the font is a real woff2 icon font of
+pseudo-random outlines at U+F000 onwards, as FontAwesome 4's hundreds of
+glyphs are, of which the answers' icons use two.
 
 Everything comes from fixed seeds: building twice gives identical bytes.
 
@@ -575,10 +575,67 @@ def _noise(seed: str, size: int) -> bytes:
     return random.Random(seed).randbytes(size)
 
 
+# The icons the answers show (benchchoice.css) come first; then U+F000 on.
+ICON_CODEPOINTS = (0xF10C, 0xF192)
+
+
 def font_bytes() -> bytes:
-    """A woff2-looking file: the signature and a header, then noise."""
-    header = b"wOF2" + b"\x00\x01\x00\x00" + struct.pack(">I", FONT_BYTES)
-    return header + _noise("bench-font", FONT_BYTES - len(header))
+    """A real woff2 icon font like FontAwesome 4's: hundreds of glyphs of
+    pseudo-random outlines at U+F000 onwards (the codepoints the CSS names
+    among them), about FONT_BYTES in all."""
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    rng = random.Random("bench-font")
+    names, glyphs, metrics, cmap = [".notdef"], {}, {".notdef": (512, 0)}, {}
+    pen = TTGlyphPen(None)
+    glyphs[".notdef"] = pen.glyph()
+    count = 0
+    while True:
+        name = f"icon{count:03d}"
+        pen = TTGlyphPen(None)
+        for _contour in range(3):
+            pen.moveTo((rng.randrange(0, 1024), rng.randrange(0, 1024)))
+            for _point in range(rng.randrange(24, 40)):
+                pen.qCurveTo(
+                    (rng.randrange(0, 1024), rng.randrange(0, 1024)),
+                    (rng.randrange(0, 1024), rng.randrange(0, 1024)),
+                )
+            pen.closePath()
+        names.append(name)
+        glyphs[name] = pen.glyph()
+        metrics[name] = (1024, 0)
+        cmap[
+            ICON_CODEPOINTS[count] if count < len(ICON_CODEPOINTS) else 0xF000 + count
+        ] = name
+        count += 1
+        if count % 10 == 0 and len(_woff2(names, glyphs, metrics, cmap)) >= FONT_BYTES:
+            return _woff2(names, glyphs, metrics, cmap)
+
+
+def _woff2(names, glyphs, metrics, cmap) -> bytes:
+    import io
+
+    from fontTools.fontBuilder import FontBuilder
+
+    builder = FontBuilder(1024, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap(cmap)
+    builder.setupGlyf(glyphs)
+    builder.setupHorizontalMetrics(metrics)
+    builder.setupHorizontalHeader(ascent=896, descent=-128)
+    builder.setupNameTable({"familyName": "BenchIcons", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    # Fixed timestamps: the same bytes every build.
+    from fontTools.misc.timeTools import timestampFromString
+
+    stamp = timestampFromString("Mon Jan  1 00:00:00 2024")
+    builder.font["head"].created = builder.font["head"].modified = stamp
+    builder.font.recalcTimestamp = False
+    builder.font.flavor = "woff2"
+    out = io.BytesIO()
+    builder.font.save(out)
+    return out.getvalue()
 
 
 def image_bytes() -> bytes:

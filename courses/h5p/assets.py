@@ -23,6 +23,7 @@ Layout, in the private storage beside libraries/ and content/:
 import base64
 import gzip
 import hashlib
+import io
 import json
 import mimetypes
 import os
@@ -41,6 +42,8 @@ from .storage import content_root, h5p_root, libraries_root, library_dir
 # links to the versioned library folder (reachable online only).
 INLINE_FONT_BYTES = 256 * 1024
 INLINE_IMAGE_BYTES = 32 * 1024
+# Icon fonts bigger than this are cut down to the glyphs the CSS shows.
+SUBSET_MIN_BYTES = 8 * 1024
 # Content files handed to the player with the page (images, audio); bigger
 # ones (videos) are fetched from the network when played.
 HANDOVER_MAX_BYTES = 8 * 1024 * 1024
@@ -53,6 +56,8 @@ TEXT_FONTS = (
     "Inter", "Open Sans", "Roboto", "Lato", "Source Sans Pro", "Source Sans 3",
     "Montserrat", "Nunito", "Nunito Sans", "Poppins", "Raleway", "Noto Sans",
 )  # fmt: skip
+# Fonts of H5P's editor and hub, which the player never shows.
+EDITOR_FONTS = ("h5p-hub-publish",)
 SYSTEM_FONTS = (
     'system-ui, -apple-system, "PingFang SC", "Hiragino Sans GB", '
     '"Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", '
@@ -95,7 +100,7 @@ def build(package) -> dict:
     content files}."""
     order = dependency_order(package.h5p_json)
     versions = {folder: versioned_folder(folder) for folder in order}
-    js_parts, css_parts = [], [_core_css()]
+    js_parts, css_parts, sheets = [], [], []
     for folder in order:
         meta = _library_json(folder)
         for entry in meta.get("preloadedJs", []):
@@ -103,11 +108,18 @@ def build(package) -> dict:
             js_parts.append(f"/* {folder}/{entry['path']} */\n{_read_text(path)}")
         for entry in meta.get("preloadedCss", []):
             path = library_dir(folder) / entry["path"]
-            css = _without_text_fonts(_read_text(path))
-            css_parts.append(
-                f"/* {folder}/{entry['path']} */\n"
-                + _inline_urls(css, folder, posixpath.dirname(entry["path"]), versions)
+            sheets.append(
+                (folder, entry["path"], _without_text_fonts(_read_text(path)))
             )
+    # The icon glyphs the package's CSS shows: its icon fonts are cut down to
+    # those (the whole font stays reachable for the rest).
+    used = content_codepoints("\n".join(css for _f, _p, css in sheets))
+    css_parts.append(_core_css(used))
+    for folder, name, css in sheets:
+        css_parts.append(
+            f"/* {folder}/{name} */\n"
+            + _inline_urls(css, folder, posixpath.dirname(name), versions, used)
+        )
     return {
         "js": _write_asset("\n;\n".join(js_parts), "js"),
         "css": _write_asset("\n".join(css_parts), "css"),
@@ -208,12 +220,21 @@ def _read_text(path: Path) -> str:
         return ""
 
 
-def _core_css() -> str:
+def _core_css(used: set[int]) -> str:
     """h5p-standalone's player CSS with its text fonts dropped and its icon
-    fonts inlined, plus the frame's own rules."""
+    fonts cut down to the glyphs the package's libraries show (the player's
+    own icons come from the whole font, by URL, when one is shown), plus the
+    frame's own rules."""
     path = core_dist() / "styles" / "h5p.css"
     css = _without_text_fonts(_read_text(path))
-    css = _inline_css_files(css, path.parent, lambda url: None, core_dist())
+
+    def link(url):
+        target = posixpath.normpath(posixpath.join("styles", url.split("#")[0]))
+        if target.startswith("../"):
+            return None
+        return f"{settings.STATIC_URL}h5p-standalone/{target}"
+
+    css = _inline_css_files(css, path.parent, link, core_dist(), used)
     return f"{css}\n{FRAME_CSS}"
 
 
@@ -230,10 +251,12 @@ def _without_text_fonts(css: str) -> str:
 
 def _is_text_font(rule: str) -> bool:
     match = FAMILY_RE.search(rule)
-    return bool(match and match.group(2).strip() in TEXT_FONTS)
+    return bool(match and match.group(2).strip() in (*TEXT_FONTS, *EDITOR_FONTS))
 
 
-def _inline_urls(css: str, folder: str, css_dir: str, versions: dict) -> str:
+def _inline_urls(
+    css: str, folder: str, css_dir: str, versions: dict, used: set[int] | None = None
+) -> str:
     """A library stylesheet's url()s: fonts and small images inlined, other
     files of the library pointed at its versioned folder."""
     base = library_dir(folder) / css_dir
@@ -252,22 +275,30 @@ def _inline_urls(css: str, folder: str, css_dir: str, versions: dict) -> str:
 
     # Any installed library's file may be inlined (they are all public);
     # nothing outside them is read.
-    return _inline_css_files(css, base, link, libraries_root())
+    return _inline_css_files(css, base, link, libraries_root(), used)
 
 
-def _inline_css_files(css: str, base: Path, link, boundary: Path) -> str:
+def _inline_css_files(
+    css: str, base: Path, link, boundary: Path, used: set[int] | None = None
+) -> str:
     def font_face(match):
         rule = match.group(0)
         urls = [u for _q, u in URL_RE.findall(rule)]
+        body = re.sub(r"\bsrc\s*:[^;}]*;?", "", rule[rule.index("{") + 1 : -1])
+        body = body.strip().rstrip(";")
         for suffix in (".woff2", ".woff"):
             chosen = next((u for u in urls if _suffix(u) == suffix), None)
-            data = chosen and _data_uri(base, chosen, INLINE_FONT_BYTES, boundary)
-            if data:
-                # One source, the smallest format every phone reads.
-                body = re.sub(r"\bsrc\s*:[^;}]*;?", "", rule[rule.index("{") + 1 : -1])
-                body = body.strip().rstrip(";")
-                fmt = suffix.lstrip(".")
-                return f"@font-face{{{body};src:url({data}) format('{fmt}')}}"
+            data = chosen and _file_bytes(base, chosen, INLINE_FONT_BYTES, boundary)
+            if not data:
+                continue
+            fmt = suffix.lstrip(".")
+            if used is not None and len(data) > SUBSET_MIN_BYTES:
+                subset = subset_font(data, used)
+                if subset is not None:
+                    return _subset_faces(body, subset, link(chosen), fmt)
+            # One source, the smallest format every phone reads.
+            uri = _data_uri_of(data, FONT_TYPES[suffix])
+            return f"@font-face{{{body};src:url({uri}) format('{fmt}')}}"
         return _rewrite_urls(rule, base, link, boundary)
 
     css = FONT_FACE_RE.sub(font_face, css)
@@ -311,19 +342,109 @@ def _data_uri(base: Path, url: str, limit: int, boundary: Path) -> str | None:
     """The file `url` (relative to `base`, inside `boundary`) as a data: URI,
     or None if it is not there or bigger than `limit`."""
     relative = url.split("#")[0].split("?")[0]
+    data = _file_bytes(base, url, limit, boundary)
+    if data is None:
+        return None
+    suffix = posixpath.splitext(relative)[1].lower()
+    kind = FONT_TYPES.get(suffix) or (
+        mimetypes.guess_type(relative)[0] or "application/octet-stream"
+    )
+    return _data_uri_of(data, kind)
+
+
+def _data_uri_of(data: bytes, kind: str) -> str:
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+
+
+def _file_bytes(base: Path, url: str, limit: int, boundary: Path) -> bytes | None:
+    relative = url.split("#")[0].split("?")[0]
     try:
         path = (base / relative).resolve()
         if not path.is_relative_to(boundary.resolve()):
             return None
         if not path.is_file() or path.stat().st_size > limit:
             return None
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError:
         return None
-    kind = FONT_TYPES.get(path.suffix.lower()) or (
-        mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    )
-    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+
+
+# Icon fonts ----------------------------------------------------------------
+
+CONTENT_RE = re.compile(r"""\bcontent\s*:\s*(["'])((?:\\.|(?!\1).)*)\1""", re.DOTALL)
+CSS_ESCAPE_RE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.DOTALL)
+
+
+def content_codepoints(css: str) -> set[int]:
+    """Every character the `content:` strings of `css` show."""
+    found: set[int] = set()
+    for _quote, value in CONTENT_RE.findall(css):
+        text = CSS_ESCAPE_RE.sub(
+            lambda m: chr(min(int(m[1], 16), 0x10FFFF)) if m[1] else m[2], value
+        )
+        found.update(ord(c) for c in text)
+    return found
+
+
+def subset_font(data: bytes, used: set[int]) -> tuple[bytes, set[int]] | None:
+    """A woff2 of the glyphs of `used` the font has, and those codepoints;
+    (b"", set()) if it has none of them; None if it cannot be read as a font
+    (then it is used whole)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(io.BytesIO(data))
+        present = set(font.getBestCmap() or {}) & used
+        if not present:
+            return b"", set()
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        options.notdef_outline = True
+        subsetter = subset.Subsetter(options=options)
+        subsetter.populate(unicodes=present)
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.flavor = "woff2"
+        font.save(out)
+    # Uploaded bytes that fontTools cannot read fail in many ways of its own
+    # (struct, assertion, key, its TTLibError): any means "not a usable font".
+    except Exception:  # noqa: BLE001
+        return None
+    return out.getvalue(), present
+
+
+def _subset_faces(body: str, subset, full_url: str | None, fmt: str) -> str:
+    """The font whole, by URL (fetched only if a glyph outside the subset is
+    shown), and after it the subset inlined for the glyphs the CSS uses: the
+    browser takes the last face whose unicode-range holds a character."""
+    data, present = subset
+    faces = []
+    if full_url:
+        faces.append(f"@font-face{{{body};src:url(\"{full_url}\") format('{fmt}')}}")
+    if present:
+        uri = _data_uri_of(data, FONT_TYPES[".woff2"])
+        faces.append(
+            f"@font-face{{{body};src:url({uri}) format('woff2');"
+            f"unicode-range:{_unicode_range(present)}}}"
+        )
+    return "".join(faces)
+
+
+def _unicode_range(points: set[int]) -> str:
+    ranges, ordered = [], sorted(points)
+    start = previous = ordered[0]
+    for point in ordered[1:] + [None]:
+        if point is not None and point == previous + 1:
+            previous = point
+            continue
+        ranges.append(
+            f"U+{start:X}" if start == previous else f"U+{start:X}-{previous:X}"
+        )
+        if point is not None:
+            start = previous = point
+    return ",".join(ranges)
 
 
 def _library_url(versioned: str, path: str) -> str:

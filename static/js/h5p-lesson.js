@@ -311,7 +311,15 @@
       window.H5PIntegration = message.integration;
       window.H5P = window.H5P || {};
       window.H5P.preventInit = true;
-      load("link", { rel: "stylesheet", href: URL.createObjectURL(message.css) })
+      // The stylesheet names the site's files (a font in full, a big image)
+      // by path; from a blob: URL they must be absolute.
+      var origin = message.integration.baseUrl;
+      message.css.text()
+        .then(function (text) {
+          var css = text.replace(/url\((["']?)\/(?!\/)/g, "url($1" + origin + "/");
+          var sheet = new Blob([css], { type: "text/css" });
+          return load("link", { rel: "stylesheet", href: URL.createObjectURL(sheet) });
+        })
         .then(function () { return load("script", { src: URL.createObjectURL(message.core) }); })
         .then(function () {
           // Content files handed over are read from their blobs; the rest

@@ -199,3 +199,14 @@ def test_text_fonts_of_a_library_are_dropped_for_the_phones_own(private):
     assert "OTk5" not in theme  # no base64 of the dropped font's bytes
     assert "body{font-family:system-ui," in theme
     assert 'font-family:"H5PIcons"' in theme and "data:font/woff;base64," in theme
+
+
+def test_the_glyphs_a_stylesheet_shows_are_read_from_its_content_strings():
+    css = r""".a:before{content:"\f00c"} .b::after{content: '\F192 x'}
+    .c{content:"\"\\"} .d{content:attr(title)} .e{background:url(x)}"""
+
+    assert assets.content_codepoints(css) == {0xF00C, 0xF192, ord("x"), ord('"'), 92}
+
+
+def test_bytes_that_are_not_a_font_are_used_whole(private):
+    assert assets.subset_font(b"wOF2" + b"\0" * 64, {0xF00C}) is None

@@ -249,6 +249,11 @@ def test_installing_aggregates_the_libraries_code_in_dependency_order(quiz):
     assert ".h5p-content" in css
     assert "Inter" not in css and "Open Sans" not in css
     assert "PingFang SC" in css and "Nuosu SIL" in css
+    # The player core's icon fonts: none of their glyphs is named by the
+    # quiz's CSS, so they come whole by URL, only if one is shown; the
+    # editor's font not at all.
+    assert 'url("/static/h5p-standalone/fonts/h5p-core-30.woff2")' in css
+    assert "h5p-hub-publish" not in css
     assert built["main"] == "H5P.LmsQuiz 1.0"
     assert list(built["libraries"]) == ["H5P.LmsQuiz-1.0"]
     assert assets.VERSIONED_RE.fullmatch(built["libraries"]["H5P.LmsQuiz-1.0"])
