@@ -1,0 +1,266 @@
+// The offline outbox on learner pages: window.HongxiOutbox. Records (xAPI
+// statements, resume state, "mark as done") are stored in IndexedDB first
+// (outbox-replay.js holds the queue), then sent in order; what cannot be sent
+// now waits and is sent on the next page load, when the phone is online
+// again, or by the service worker's Background Sync. Only the signed-in
+// person's records are sent from a page (<meta name="hongxi-user">), and the
+// server holds any record that is not theirs (core.outbox).
+//
+// HongxiOutbox.send({url, method, contentType, body, kind}) resolves
+//   {sent: true, status, data, url}  (data: the parsed JSON answer or null;
+//                                     url: where the answer came from, after
+//                                     redirects), or
+//   {queued: true}                   (kept on this phone, sent later).
+// HongxiOutbox.count() resolves how many of this person's records wait.
+// A "hongxi-outbox" event on window ({count, sent, sentAt}) tells of changes.
+(function () {
+  "use strict";
+  var core = window.HongxiOutboxCore || null;
+  var keyMeta = document.querySelector('meta[name="hongxi-user"]');
+  var userKey = keyMeta ? keyMeta.getAttribute("content") : "";
+  var textsNode = document.getElementById("outbox-texts");
+  var texts = textsNode ? JSON.parse(textsNode.textContent) : {};
+  var SEEN = "hongxi-outbox-seen"; // the last sent time a page has shown
+  var SYNC_TAG = "hongxi-outbox";
+  var delay = 0;
+  var timer = null;
+  var sentOnThisPage = false;
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|; )csrftoken=([^;]*)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function bodyText(request) {
+    var body = request.body;
+    if (body == null) return null;
+    var type = request.contentType || "";
+    if (typeof body !== "string" && type.indexOf("application/json") === 0) {
+      return JSON.stringify(body);
+    }
+    if (type.indexOf("application/x-www-form-urlencoded") === 0) {
+      // The token travels in the X-CSRFToken header, refreshed before each
+      // replay; a stale one in the body would win over it.
+      var fields = new URLSearchParams(typeof body === "string" ? body : body);
+      fields.delete("csrfmiddlewaretoken");
+      return fields.toString();
+    }
+    return String(body);
+  }
+
+  function sendDirectly(request) {
+    var headers = { "X-CSRFToken": csrfToken() };
+    if (request.contentType) headers["Content-Type"] = request.contentType;
+    return fetch(request.url, {
+      method: request.method || "POST",
+      credentials: "same-origin",
+      headers: headers,
+      body: bodyText(request),
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      return (json ? response.json().catch(function () { return null; }) : Promise.resolve(null))
+        .then(function (data) {
+          return { sent: true, status: response.status, data: data, url: response.url };
+        });
+    });
+  }
+
+  function registerSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready
+      .then(function (registration) {
+        return registration.sync && registration.sync.register(SYNC_TAG);
+      })
+      .catch(function () { /* no Background Sync: page load and `online` replay */ });
+  }
+
+  function scheduleRetry() {
+    if (timer) return;
+    delay = delay ? Math.min(delay * 2, 300000) : 5000;
+    timer = setTimeout(function () {
+      timer = null;
+      flush();
+    }, delay);
+  }
+
+  function flush() {
+    if (!core || !userKey) return Promise.resolve({ results: {}, sent: 0, stopped: false });
+    return core.replay({ userKey: userKey, csrf: csrfToken() }).then(function (outcome) {
+      return core.list(userKey).then(function (mine) {
+        if (outcome.sent) sentOnThisPage = true;
+        if (mine.length && (outcome.stopped || !outcome.sent)) {
+          scheduleRetry();
+        } else if (!mine.length) {
+          delay = 0;
+        }
+        return render().then(function () { return outcome; });
+      });
+    });
+  }
+
+  function send(request) {
+    if (!core || !userKey) return sendDirectly(request);
+    var record = {
+      userKey: userKey,
+      url: new URL(request.url, location.href).href,
+      method: request.method || "POST",
+      contentType: request.contentType || "",
+      body: bodyText(request),
+      kind: request.kind || "",
+      csrf: csrfToken(),
+    };
+    return core.add(record).then(
+      function (key) {
+        return flush().then(function (outcome) {
+          var answer = outcome.results[key];
+          if (answer) return answer;
+          registerSync();
+          return { queued: true };
+        });
+      },
+      // IndexedDB refused (private mode, no space): send as before.
+      function () { return sendDirectly(request); }
+    );
+  }
+
+  function count() {
+    if (!core || !userKey) return Promise.resolve(0);
+    return core.list(userKey).then(function (mine) { return mine.length; });
+  }
+
+  function format(text, values) {
+    return String(text || "").replace(/%\((\w+)\)s/g, function (all, name) {
+      return name in values ? values[name] : all;
+    });
+  }
+
+  // The catalogue has Chinese (one plural form) and English (one/other).
+  function plural(one, other, n) {
+    return format(n === 1 ? texts[one] : texts[other], { count: n });
+  }
+
+  function clock(time) {
+    var date = new Date(time);
+    return String(date.getHours()).padStart(2, "0") + ":" + String(date.getMinutes()).padStart(2, "0");
+  }
+
+  function seen() {
+    try { return Number(localStorage.getItem(SEEN)) || 0; } catch (error) { return 0; }
+  }
+
+  function markSeen(time) {
+    try { localStorage.setItem(SEEN, String(time)); } catch (error) { /* private mode */ }
+  }
+
+  function render() {
+    if (!core || !userKey) return Promise.resolve();
+    return core.status(userKey).then(function (state) {
+      var notice = document.getElementById("outbox-notice");
+      var lines = [];
+      if (state.count) {
+        lines.push(plural("waitingOne", "waitingOther", state.count));
+      } else if (state.sentAt && (sentOnThisPage || state.sentAt > seen())) {
+        lines.push(format(texts.sentAt, { time: clock(state.sentAt) }));
+        markSeen(state.sentAt);
+      }
+      var error = state.lastError;
+      if (error && error.error && (sentOnThisPage || error.at > seen())) {
+        lines.push(format(texts.refused, { error: error.error }));
+      }
+      if (notice) {
+        var text = lines.join(" ");
+        // Always in the page (a live region must exist before it speaks);
+        // empty, CSS hides it.
+        if (notice.textContent !== text) notice.textContent = text;
+        notice.classList.toggle("waiting", Boolean(state.count));
+      }
+      markQueuedForms(state.records);
+      window.dispatchEvent(new CustomEvent("hongxi-outbox", {
+        detail: { count: state.count, sentAt: state.sentAt, sent: sentOnThisPage },
+      }));
+    });
+  }
+
+  // "Mark this lesson as done": sent through the outbox; offline, the
+  // lesson shows as done on this phone until the record is sent.
+  function showSavedHere(form) {
+    if (form.getAttribute("data-outbox-saved")) return;
+    form.setAttribute("data-outbox-saved", "true");
+    var note = document.createElement("p");
+    note.className = "outbox-saved";
+    note.textContent = texts.savedOnPhone;
+    form.hidden = true;
+    form.parentNode.insertBefore(note, form);
+    var status = document.getElementById("lesson-status");
+    if (status) {
+      var tag = document.createElement("span");
+      tag.className = "tag done";
+      tag.textContent = texts.doneOnPhone;
+      status.appendChild(document.createTextNode(" · "));
+      status.appendChild(tag);
+    }
+  }
+
+  function markQueuedForms(records) {
+    var forms = document.querySelectorAll("form[data-outbox]");
+    Array.prototype.forEach.call(forms, function (form) {
+      var waiting = records.some(function (record) { return record.url === form.action; });
+      if (waiting) showSavedHere(form);
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.matches) return;
+    if (form.matches("form[data-outbox]")) {
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit], button:not([type])");
+      if (button) button.disabled = true;
+      send({
+        url: form.action,
+        method: "POST",
+        contentType: "application/x-www-form-urlencoded",
+        body: new URLSearchParams(new FormData(form)).toString(),
+        kind: form.getAttribute("data-outbox"),
+      }).then(function (result) {
+        if (result.sent) {
+          location.assign(result.url || form.action);
+        } else {
+          showSavedHere(form);
+        }
+      }, function () {
+        if (button) button.disabled = false;
+      });
+    } else if (form.matches("form[data-outbox-signout]")) {
+      if (form.getAttribute("data-outbox-confirmed")) return;
+      event.preventDefault();
+      count().then(function (n) {
+        if (n && !window.confirm(plural("signOutOne", "signOutOther", n))) return;
+        form.setAttribute("data-outbox-confirmed", "true");
+        form.submit();
+      }, function () { form.submit(); });
+    }
+  });
+
+  function changedElsewhere(event) {
+    var message = event.data;
+    if (message && message.source === "hongxi-outbox") {
+      if (message.detail && message.detail.sent) sentOnThisPage = true;
+      render();
+    }
+  }
+
+  window.HongxiOutbox = { send: send, count: count, flush: flush };
+  if (!core || !userKey) return;
+  if (core.channel) core.channel.addEventListener("message", changedElsewhere);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", changedElsewhere);
+  }
+  window.addEventListener("online", function () {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    delay = 0;
+    flush();
+  });
+  count().then(function (n) { return n ? flush() : render(); });
+})();
