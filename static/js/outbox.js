@@ -174,7 +174,7 @@
         if (notice.textContent !== text) notice.textContent = text;
         notice.classList.toggle("waiting", Boolean(state.count));
       }
-      markQueuedForms(state.records);
+      markQueuedForms(state);
       window.dispatchEvent(new CustomEvent("hongxi-outbox", {
         detail: { count: state.count, sentAt: state.sentAt, sent: sentOnThisPage },
       }));
@@ -201,11 +201,15 @@
     }
   }
 
-  function markQueuedForms(records) {
+  function markQueuedForms(state) {
     var forms = document.querySelectorAll("form[data-outbox]");
     Array.prototype.forEach.call(forms, function (form) {
-      var waiting = records.some(function (record) { return record.url === form.action; });
-      if (waiting) showSavedHere(form);
+      var waiting = state.records.some(function (record) { return record.url === form.action; });
+      if (waiting) {
+        showSavedHere(form);
+      } else if (form.getAttribute("data-outbox-saved") && state.sentAt) {
+        form.previousSibling.textContent = format(texts.sentAt, { time: clock(state.sentAt) });
+      }
     });
   }
 
