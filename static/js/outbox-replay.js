@@ -149,7 +149,9 @@
               outcome.results[record.key] = answer;
               outcome.sent += 1;
               return kv.del(record.key, records).then(function () {
-                if (response.status < 400) return null;
+                // A refusal on the first try was answered to the page that
+                // sent it; one of a record that waited is kept to show.
+                if (response.status < 400 || !record.attempts) return null;
                 return kv.set("lastError", {
                   userKey: record.userKey,
                   kind: record.kind,

@@ -260,6 +260,16 @@ def test_twenty_statements_survive_a_reload_and_are_stored_once_in_order(
         _wait_notice(page, SENT, timeout=40_000)
         left = page.evaluate("() => HongxiOutbox.count()")
         again = page.evaluate(send_all, [xapi_url, statements])
+
+        # Another statement under a used id waits offline; its refusal (409)
+        # takes it off the queue and the notice shows why.
+        context.set_offline(True)
+        conflicting = {**statements[0], "result": {"score": {"raw": 5, "max": 5}}}
+        page.evaluate(send_all, [xapi_url, [conflicting]])
+        _wait_notice(page, "有 1 条记录等待发送")
+        context.set_offline(False)
+        _wait_notice(page, "有一条记录未被接受：已有另一条使用此编号的学习记录。")
+        left_after_refusal = page.evaluate("() => HongxiOutbox.count()")
         browser.close()
 
     assert errors == []
@@ -272,6 +282,7 @@ def test_twenty_statements_survive_a_reload_and_are_stored_once_in_order(
     assert XAPIStatement.objects.filter(user=teacher).count() == 20
     result = ActivityResult.objects.get(user=teacher, lesson=activity_lesson)
     assert result.attempts == 20
+    assert left_after_refusal == 0
 
 
 def test_records_of_another_person_are_not_sent(
@@ -356,3 +367,61 @@ def test_records_of_another_person_are_not_sent(
     assert not LessonProgress.objects.filter(
         user=colleague, lesson=text_lesson, status="completed"
     ).exists()
+
+
+def test_signing_out_with_records_waiting_asks_first_and_keeps_them(
+    live_server, teacher, text_lesson
+):
+    from playwright.sync_api import sync_playwright
+
+    cookie = _session_cookie(teacher, live_server)
+    lesson_url = live_server.url + text_lesson.url
+    complete = "**" + reverse("courses:lesson_complete", args=[text_lesson.pk])
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.message)
+        if len(dialogs) == 1:
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+    errors = []
+    with sync_playwright() as playwright:
+        browser, context = _browser(playwright, errors)
+        context.add_cookies([cookie])
+        page = context.new_page()
+        page.on("dialog", answer)
+        page.goto(lesson_url)
+        _ready(page)
+        # Online, but the record cannot get through yet.
+        page.route(complete, lambda route: route.abort("internetdisconnected"))
+        page.get_by_role("button", name="标记本课时为已完成").click()
+        _wait_notice(page, WAITING_ONE)
+
+        page.get_by_role("button", name="菜单").click()
+        page.get_by_role("button", name="退出", exact=True).click()
+        page.wait_for_timeout(500)
+        still_in = page.locator('meta[name="hongxi-user"]').count()
+        with page.expect_navigation():  # the menu is still open
+            page.get_by_role("button", name="退出", exact=True).click()
+        signed_out = page.locator('meta[name="hongxi-user"]').count()
+        page.unroute(complete)
+
+        context.add_cookies([_session_cookie_sync(teacher, live_server)])
+        page.goto(lesson_url)
+        _ready(page)
+        _wait_notice(page, SENT)
+        browser.close()
+
+    assert errors == []
+    assert len(dialogs) == 2
+    assert dialogs[0].startswith("还有 1 条记录没有发送。")
+    assert (still_in, signed_out) == (1, 0)
+    assert LessonProgress.objects.get(user=teacher, lesson=text_lesson).status == (
+        "completed"
+    )
+
+
+def _session_cookie_sync(user, live_server):
+    return _db(lambda: _session_cookie(user, live_server))
