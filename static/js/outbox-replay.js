@@ -18,6 +18,7 @@
     root.importScripts(root.hongxiOutboxIdbKeyvalUrl);
   }
   var kv = root.idbKeyval;
+  if (!kv) return; // idb-keyval did not load: pages send directly, as before
   var LOCK = "hongxi-outbox";
   var records = kv.createStore("hongxi-outbox", "records");
   var meta = kv.createStore("hongxi-outbox-meta", "meta");

@@ -25,6 +25,7 @@
   var delay = 0;
   var timer = null;
   var sentOnThisPage = false;
+  var answers = {}; // record key -> answer, for the records this page sent
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|; )csrftoken=([^;]*)/);
@@ -86,6 +87,7 @@
   function flush() {
     if (!core || !userKey) return Promise.resolve({ results: {}, sent: 0, stopped: false });
     return core.replay({ userKey: userKey, csrf: csrfToken() }).then(function (outcome) {
+      Object.keys(outcome.results).forEach(function (key) { answers[key] = outcome.results[key]; });
       return core.list(userKey).then(function (mine) {
         if (outcome.sent) sentOnThisPage = true;
         if (mine.length && (outcome.stopped || !outcome.sent)) {
@@ -111,10 +113,15 @@
     };
     return core.add(record).then(
       function (key) {
-        return flush().then(function (outcome) {
-          var answer = outcome.results[key];
+        // Another run of this page (the `online` event) may have sent it.
+        return flush().then(function () {
+          var answer = answers[key];
+          delete answers[key];
           if (answer) return answer;
           registerSync();
+          return { queued: true };
+        }, function () {
+          registerSync(); // it is stored: a later run sends it
           return { queued: true };
         });
       },
@@ -213,9 +220,9 @@
     });
   }
 
-  document.addEventListener("submit", function (event) {
+  window.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || !form.matches) return;
+    if (!form.matches) return;
     if (form.matches("form[data-outbox]")) {
       event.preventDefault();
       var button = form.querySelector("button[type=submit], button:not([type])");
@@ -227,24 +234,34 @@
         body: new URLSearchParams(new FormData(form)).toString(),
         kind: form.getAttribute("data-outbox"),
       }).then(function (result) {
-        if (result.sent) {
-          location.assign(result.url || form.action);
-        } else {
+        if (result.queued) {
           showSavedHere(form);
+        } else if (result.status < 400) {
+          location.assign(result.url || form.action); // where the server sent us
+        } else {
+          throw new Error((result.data && result.data.error) || String(result.status));
         }
-      }, function () {
+      }).catch(function (error) {
         if (button) button.disabled = false;
+        var note = document.createElement("p");
+        note.className = "msg error";
+        note.textContent = format(texts.refused, { error: error.message });
+        form.parentNode.insertBefore(note, form);
       });
     } else if (form.matches("form[data-outbox-signout]")) {
       if (form.getAttribute("data-outbox-confirmed")) return;
       event.preventDefault();
-      count().then(function (n) {
-        if (n && !window.confirm(plural("signOutOne", "signOutOther", n))) return;
+      var go = function () {
+        // Submitted again, so that other sign-out handlers (clearing the
+        // offline caches) see a submit event that is not prevented.
         form.setAttribute("data-outbox-confirmed", "true");
-        form.submit();
-      }, function () { form.submit(); });
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      };
+      count().then(function (n) {
+        if (!n || window.confirm(plural("signOutOne", "signOutOther", n))) go();
+      }, go);
     }
-  });
+  }, true); // capture, on window: before handlers on the document
 
   function changedElsewhere(event) {
     var message = event.data;
@@ -266,5 +283,7 @@
     delay = 0;
     flush();
   });
-  count().then(function (n) { return n ? flush() : render(); });
+  count().then(function (n) { return n ? flush() : render(); }).catch(function () {
+    /* IndexedDB unavailable: sends go directly */
+  });
 })();
