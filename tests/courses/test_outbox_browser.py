@@ -291,7 +291,8 @@ def test_records_of_another_person_are_not_sent(
     """A teacher marks a lesson done offline; a colleague signs in on the same
     phone. Neither their pages nor the service worker's replay (every waiting
     record; the server holds what is not the colleague's) send it; when the
-    teacher signs in again, it is sent."""
+    teacher signs in again, the worker's replay sends it and the teacher's
+    next page says so."""
     from playwright.sync_api import sync_playwright
 
     colleague = UserFactory()
@@ -331,8 +332,7 @@ def test_records_of_another_person_are_not_sent(
         # The colleague signs in before the phone is online again (else the
         # teacher's open page would send it at once, as it should).
         page.goto("about:blank")
-        context.clear_cookies()
-        context.add_cookies([colleague_cookie])
+        context.add_cookies([colleague_cookie])  # in place of the teacher's
         context.set_offline(False)
         page.goto(lesson_url)
         _ready(page)
@@ -347,17 +347,23 @@ def test_records_of_another_person_are_not_sent(
             ).count()
         )
 
-        context.clear_cookies()
         context.add_cookies([teacher_cookie])
+        # The teacher is back; this time the worker's replay sends it (the
+        # page's own outbox is kept out of the way).
+        page.route("**/js/outbox.js", lambda route: route.abort())
+        page.goto(lesson_url)
+        worker_as_teacher = page.evaluate(replay_in_worker, origin)
+        page.unroute("**/js/outbox.js")
         page.goto(lesson_url)
         _ready(page)
-        _wait_notice(page, SENT)
+        _wait_notice(page, SENT)  # sent since this person's last page
         browser.close()
 
     assert errors == []
     assert (colleague_count, colleague_notice) == (0, "")
     assert colleague_button == 1  # the teacher's record is not the colleague's
     assert worker == {"sent": 0, "remaining": 1}
+    assert worker_as_teacher == {"sent": 1, "remaining": 0}
     assert done_while_colleague == 0
     assert _wait_for(
         lambda: LessonProgress.objects.filter(
@@ -408,6 +414,9 @@ def test_signing_out_with_records_waiting_asks_first_and_keeps_them(
         signed_out = page.locator('meta[name="hongxi-user"]').count()
         page.unroute(complete)
 
+        # Signing in again gives a new CSRF cookie: the page brings the
+        # waiting record the new token.
+        context.clear_cookies()
         context.add_cookies([_session_cookie_sync(teacher, live_server)])
         page.goto(lesson_url)
         _ready(page)
