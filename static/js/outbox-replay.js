@@ -65,11 +65,24 @@
     });
   }
 
+  // Resume state (kind "state") is saved whole each time: a newer one for
+  // the same address replaces any still waiting.
+  function dropOlderState(record) {
+    if (record.kind !== "state") return Promise.resolve();
+    return list(record.userKey).then(function (mine) {
+      return Promise.all(mine
+        .filter(function (old) { return old.kind === "state" && old.url === record.url; })
+        .map(function (old) { return kv.del(old.key, records); }));
+    });
+  }
+
   function add(record) {
     record.key = newKey();
     record.queuedAt = Date.now();
     record.attempts = 0;
-    return kv.set(record.key, record, records).then(function () {
+    return dropOlderState(record).then(function () {
+      return kv.set(record.key, record, records);
+    }).then(function () {
       notify({ queued: record.key });
       return record.key;
     });

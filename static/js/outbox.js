@@ -11,6 +11,8 @@
 //                                     url: where the answer came from, after
 //                                     redirects), or
 //   {queued: true}                   (kept on this phone, sent later).
+// kind: "xapi", "state" (H5P resume state: a newer one for the same url
+// replaces one still waiting), "lesson-complete", or anything else.
 // HongxiOutbox.count() resolves how many of this person's records wait.
 // A "hongxi-outbox" event on window ({count, sent, sentAt}) tells of changes.
 (function () {

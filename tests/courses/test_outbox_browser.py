@@ -19,6 +19,7 @@ from courses.models import (
     ActivityResult,
     CoursePage,
     H5PPackage,
+    H5PUserData,
     LessonPage,
     LessonProgress,
     XAPIStatement,
@@ -434,3 +435,45 @@ def test_signing_out_with_records_waiting_asks_first_and_keeps_them(
 
 def _session_cookie_sync(user, live_server):
     return _db(lambda: _session_cookie(user, live_server))
+
+
+def test_only_the_newest_resume_state_waits_and_is_saved(
+    live_server, teacher, text_lesson, activity_lesson
+):
+    from playwright.sync_api import sync_playwright
+
+    cookie = _session_cookie(teacher, live_server)
+    state_url = reverse(
+        "courses:h5p_user_data", args=[activity_lesson.pk, "quiz-1", "state", "0"]
+    )
+    lesson_url = live_server.url + text_lesson.url
+    save_three = """async (url) => {
+        for (const answer of [1, 2, 3]) {
+            await HongxiOutbox.send({
+                url, method: "POST", kind: "state",
+                contentType: "application/x-www-form-urlencoded",
+                body: new URLSearchParams({
+                    data: JSON.stringify({answer}), preload: "1", invalidate: "0",
+                }).toString(),
+            });
+        }
+        return HongxiOutbox.count();
+    }"""
+
+    errors = []
+    with sync_playwright() as playwright:
+        browser, context = _browser(playwright, errors)
+        context.add_cookies([cookie])
+        page = context.new_page()
+        page.goto(lesson_url)
+        _ready(page)
+        context.set_offline(True)
+        waiting = page.evaluate(save_three, state_url)
+        context.set_offline(False)
+        _wait_notice(page, SENT)
+        browser.close()
+
+    assert errors == []
+    assert waiting == 1
+    rows = H5PUserData.objects.filter(user=teacher, data_type="state")
+    assert [r.data for r in rows] == ['{"answer":3}']
