@@ -25,6 +25,9 @@ from courses.models import (
     XAPIStatement,
 )
 from courses.selectors import activity_iri
+
+# quiz_lesson is a fixture: imported, pytest finds it here.
+from tests.courses.test_h5p_browser import player_frame, quiz_lesson  # noqa: F401
 from tests.factories import ProfileFactory, UserFactory
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
@@ -477,3 +480,69 @@ def test_only_the_newest_resume_state_waits_and_is_saved(
     assert waiting == 1
     rows = H5PUserData.objects.filter(user=teacher, data_type="state")
     assert [r.data for r in rows] == ['{"answer":3}']
+
+
+def test_a_quiz_answered_offline_is_recorded_once_after_reconnecting(
+    live_server,
+    teacher,
+    quiz_lesson,  # noqa: F811
+):
+    from playwright.sync_api import sync_playwright
+
+    lesson, quiz = quiz_lesson
+    services.enrolment_create(
+        user=teacher, course=CoursePage.objects.parent_of(lesson).get()
+    )
+    cookie = _session_cookie(teacher, live_server)
+    lesson_url = live_server.url + lesson.url
+
+    errors = []
+    with sync_playwright() as playwright:
+        browser, context = _browser(playwright, errors)
+        context.add_cookies([cookie])
+        page = context.new_page()
+        page.goto(lesson_url)
+        _ready(page)
+        page.locator(".h5p-activity").scroll_into_view_if_needed()
+        frame = player_frame(page)
+        frame.locator("button.h5p-lmsquiz-button").first.wait_for(timeout=40_000)
+
+        context.set_offline(True)  # the player is loaded; the link drops
+        for number, question in enumerate(quiz["questions"]):
+            right = next(i for i, a in enumerate(question["answers"]) if a["correct"])
+            frame.locator("fieldset.h5p-lmsquiz-q").nth(number).locator(
+                "label.h5p-lmsquiz-a"
+            ).nth(right).click()
+        frame.locator("button.h5p-lmsquiz-button").first.click()
+        page.wait_for_function(
+            "() => document.querySelector('.activity-status')"
+            ".textContent.includes('已保存在这部手机上')",
+            timeout=20_000,
+        )
+        page.wait_for_function(
+            "() => /有 \\d+ 条记录等待发送/.test("
+            "document.getElementById('outbox-notice').textContent)"
+        )
+        waiting = page.evaluate("() => HongxiOutbox.count()")
+        _shot(page, "outbox-quiz-waiting.png")
+        stored_offline = _db(lambda: XAPIStatement.objects.filter(user=teacher).count())
+
+        context.set_offline(False)
+        _wait_notice(page, SENT, timeout=40_000)
+        left = page.evaluate("() => HongxiOutbox.count()")
+        page.reload()  # nothing waits, nothing is sent again
+        _ready(page)
+        page.wait_for_timeout(1000)
+        browser.close()
+
+    assert errors == []
+    assert waiting >= 1 and stored_offline == 0 and left == 0
+    result = ActivityResult.objects.get(user=teacher, lesson=lesson)
+    assert result.attempts == 1
+    assert result.best_scaled == Decimal("1.0000")
+    assert result.passed_at is not None
+    statements = XAPIStatement.objects.filter(user=teacher)
+    assert statements.count() == len(set(statements.values_list("statement_id")))
+    assert LessonProgress.objects.get(user=teacher, lesson=lesson).status == (
+        "completed"
+    )
