@@ -17,7 +17,12 @@
 // A "hongxi-outbox" event on window ({count, sent, sentAt}) tells of changes.
 (function () {
   "use strict";
-  var core = window.HongxiOutboxCore || null;
+  var script = document.currentScript;
+  var core = null; // window.HongxiOutboxCore, once loaded
+  var coreLoading = null;
+  // Set while records may wait (for anyone on this phone) or a sent notice is
+  // due: only then does a page load the queue's code before it is needed.
+  var HINT = "hongxi-outbox-pending";
   var keyMeta = document.querySelector('meta[name="hongxi-user"]');
   var userKey = keyMeta ? keyMeta.getAttribute("content") : "";
   var textsNode = document.getElementById("outbox-texts");
@@ -82,28 +87,105 @@
     delay = delay ? Math.min(delay * 2, 300000) : 5000;
     timer = setTimeout(function () {
       timer = null;
-      flush();
+      flush().catch(scheduleRetry); // the queue's code could not load yet
     }, delay);
   }
 
-  function flush() {
-    if (!core || !userKey) return Promise.resolve({ results: {}, sent: 0, stopped: false });
-    return core.replay({ userKey: userKey, csrf: csrfToken() }).then(function (outcome) {
-      Object.keys(outcome.results).forEach(function (key) { answers[key] = outcome.results[key]; });
-      return core.list(userKey).then(function (mine) {
-        if (outcome.sent) sentOnThisPage = true;
-        if (mine.length && (outcome.stopped || !outcome.sent)) {
-          scheduleRetry();
-        } else if (!mine.length) {
-          delay = 0;
-        }
-        return render().then(function () { return outcome; });
-      });
+  // The queue's code (idb-keyval and outbox-replay.js, about 4 KB) is loaded
+  // when something is to be sent or waits, not on every page: a text lesson
+  // stays small. The service worker keeps both files with the app shell.
+  function addScript(src) {
+    return new Promise(function (resolve, reject) {
+      var element = document.createElement("script");
+      element.src = src;
+      if (script && script.nonce) element.nonce = script.nonce;
+      element.onload = resolve;
+      element.onerror = reject;
+      document.head.appendChild(element);
     });
   }
 
+  function loadCore() {
+    if (core) return Promise.resolve(core);
+    if (!coreLoading) {
+      var sources = script ? script.dataset : {};
+      coreLoading = (window.idbKeyval ? Promise.resolve() : addScript(sources.idbKeyval))
+        .then(function () { return window.HongxiOutboxCore ? null : addScript(sources.replay); })
+        .then(function () {
+          if (!window.HongxiOutboxCore) throw new Error("hongxi-outbox: no IndexedDB");
+          core = window.HongxiOutboxCore;
+          if (core.channel) core.channel.addEventListener("message", changedElsewhere);
+          return unpark().then(function () { return core; });
+        });
+      coreLoading.catch(function () { coreLoading = null; }); // try again later
+    }
+    return coreLoading;
+  }
+
+  function hint(on) {
+    try {
+      if (on) localStorage.setItem(HINT, "1"); else localStorage.removeItem(HINT);
+    } catch (error) { /* private mode: the queue's code loads with each send */ }
+  }
+
+  // Records made while the queue's code could not be loaded (offline before
+  // it was ever needed, no service worker yet) wait in localStorage until it
+  // can, then join the queue in the order they were made.
+  var WAITING = "hongxi-outbox-waiting";
+
+  function parked() {
+    try { return JSON.parse(localStorage.getItem(WAITING) || "[]"); } catch (error) { return []; }
+  }
+
+  function park(record) {
+    var list = parked().filter(function (old) {
+      // As in the queue: a newer resume state replaces a waiting one.
+      return !(record.kind === "state" && old.kind === "state" && old.url === record.url);
+    });
+    list.push(record);
+    localStorage.setItem(WAITING, JSON.stringify(list)); // may throw: not parked
+    hint(true);
+  }
+
+  function unpark() {
+    var list = parked();
+    if (!list.length) return Promise.resolve();
+    return list.reduce(function (done, record) {
+      return done.then(function () { return core.add(record); });
+    }, Promise.resolve()).then(function () {
+      var moved = list.length;
+      localStorage.setItem(WAITING, JSON.stringify(parked().slice(moved)));
+    });
+  }
+
+  function parkedMine() {
+    return parked().filter(function (record) { return record.userKey === userKey; });
+  }
+
+  function hinted() {
+    try { return localStorage.getItem(HINT) === "1"; } catch (error) { return true; }
+  }
+
+  function flush() {
+    if (!userKey) return Promise.resolve({ results: {}, sent: 0, stopped: false });
+    return loadCore()
+      .then(function () { return core.replay({ userKey: userKey, csrf: csrfToken() }); })
+      .then(function (outcome) {
+        Object.keys(outcome.results).forEach(function (key) { answers[key] = outcome.results[key]; });
+        if (outcome.sent) sentOnThisPage = true;
+        return core.list(userKey).then(function (mine) {
+          if (mine.length && (outcome.stopped || !outcome.sent)) {
+            scheduleRetry();
+          } else if (!mine.length) {
+            delay = 0;
+          }
+          return render().then(function () { return outcome; });
+        });
+      });
+  }
+
   function send(request) {
-    if (!core || !userKey) return sendDirectly(request);
+    if (!userKey) return sendDirectly(request);
     var record = {
       userKey: userKey,
       url: new URL(request.url, location.href).href,
@@ -113,8 +195,9 @@
       kind: request.kind || "",
       csrf: csrfToken(),
     };
-    return core.add(record).then(
+    return loadCore().then(function () { return core.add(record); }).then(
       function (key) {
+        hint(true);
         // Another run of this page (the `online` event) may have sent it.
         return flush().then(function () {
           var answer = answers[key];
@@ -127,14 +210,24 @@
           return { queued: true };
         });
       },
-      // IndexedDB refused (private mode, no space): send as before.
-      function () { return sendDirectly(request); }
+      // No queue: its code did not load (offline) or no IndexedDB (private
+      // mode, no space). Sent directly; if that fails too, parked.
+      function () {
+        return sendDirectly(request).catch(function (error) {
+          park(record); // throws when localStorage is refused too
+          scheduleRetry();
+          render();
+          return { queued: true };
+        });
+      }
     );
   }
 
   function count() {
-    if (!core || !userKey) return Promise.resolve(0);
-    return core.list(userKey).then(function (mine) { return mine.length; });
+    if (!userKey) return Promise.resolve(0);
+    return loadCore().then(function () { return core.list(userKey); })
+      .then(function (mine) { return mine.length + parkedMine().length; },
+        function () { return parkedMine().length; });
   }
 
   function format(text, values) {
@@ -162,8 +255,15 @@
   }
 
   function render() {
-    if (!core || !userKey) return Promise.resolve();
-    return core.status(userKey).then(function (state) {
+    if (!userKey) return Promise.resolve();
+    var empty = { records: [], count: 0, sentAt: null, lastError: null };
+    var states = core ? [core.status(userKey), core.list(null)] : [empty, []];
+    return Promise.all(states).then(function (both) {
+      var state = both[0];
+      var mineParked = parkedMine();
+      state.records = state.records.concat(mineParked);
+      state.count += mineParked.length;
+      var anyone = both[1].length + parked().length;
       var notice = document.getElementById("outbox-notice");
       var lines = [];
       if (state.count) {
@@ -184,6 +284,8 @@
         notice.classList.toggle("waiting", Boolean(state.count));
       }
       markQueuedForms(state);
+      // Nobody's records wait and the sent notice was shown.
+      if (!anyone && !(state.sentAt && state.sentAt > seen())) hint(false);
       window.dispatchEvent(new CustomEvent("hongxi-outbox", {
         detail: { count: state.count, sentAt: state.sentAt, sent: sentOnThisPage },
       }));
@@ -269,13 +371,12 @@
     var message = event.data;
     if (message && message.source === "hongxi-outbox") {
       if (message.detail && message.detail.sent) sentOnThisPage = true;
-      render();
+      loadCore().then(render).catch(function () {});
     }
   }
 
   window.HongxiOutbox = { send: send, count: count, flush: flush };
-  if (!core || !userKey) return;
-  if (core.channel) core.channel.addEventListener("message", changedElsewhere);
+  if (!userKey) return;
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", changedElsewhere);
   }
@@ -283,9 +384,11 @@
     if (timer) clearTimeout(timer);
     timer = null;
     delay = 0;
-    flush();
+    if (hinted()) flush().catch(function () {});
   });
-  count().then(function (n) { return n ? flush() : render(); }).catch(function () {
-    /* IndexedDB unavailable: sends go directly */
-  });
+  if (hinted()) {
+    count().then(function (n) { return n ? flush() : render(); }).catch(function () {
+      /* no IndexedDB: sends go directly */
+    });
+  }
 })();

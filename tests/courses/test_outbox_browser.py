@@ -170,6 +170,8 @@ def test_mark_as_done_offline_waits_on_the_phone_and_is_sent_once_online(
         page.goto(lesson_url)
         _ready(page)
         assert not _notice(page).is_visible()  # nothing ever waited
+        # ...so the queue's code is not loaded until something is sent.
+        loaded_at_first = page.evaluate("() => 'HongxiOutboxCore' in window")
 
         context.set_offline(True)
         page.get_by_role("button", name="标记本课时为已完成").click()
@@ -193,6 +195,7 @@ def test_mark_as_done_offline_waits_on_the_phone_and_is_sent_once_online(
         browser.close()
 
     assert errors == []
+    assert loaded_at_first is False
     assert saved_text == "已保存在手机上，联网后会自动发送"
     assert "已完成（待发送）" in status_text
     assert (waiting, progress_offline) == (1, 0)
