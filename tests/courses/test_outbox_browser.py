@@ -527,6 +527,7 @@ def test_a_quiz_answered_offline_is_recorded_once_after_reconnecting(
             "document.getElementById('outbox-notice').textContent)"
         )
         waiting = page.evaluate("() => HongxiOutbox.count()")
+        page.evaluate("() => window.scrollTo(0, 0)")
         _shot(page, "outbox-quiz-waiting.png")
         stored_offline = _db(lambda: XAPIStatement.objects.filter(user=teacher).count())
 
