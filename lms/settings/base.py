@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.outbox.OutboxMiddleware",
     "cms.middleware.UnstorableTextMiddleware",
     "people.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "people.middleware.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.middleware.FriendlyMethodNotAllowedMiddleware",
+    # Last: marks the requests that reached their view (core.outbox).
+    "core.outbox.OutboxViewReachedMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -106,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "people.context_processors.navigation",
+                "core.outbox.outbox",
             ],
         },
     },
@@ -212,6 +216,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # The H5P player comes from npm (package.json), served as our own static files.
     ("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
+    # IndexedDB for the offline outbox (static/js/outbox-replay.js).
+    ("idb-keyval", BASE_DIR / "node_modules" / "idb-keyval" / "dist"),
 ]
 # Public media: only what anyone may see (site images). Everything about a
 # person, lesson documents and all H5P packages and content go to the private
