@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.offline.OfflineHeadersMiddleware",
     "cms.middleware.UnstorableTextMiddleware",
     "people.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "people.context_processors.navigation",
+                "core.context_processors.offline",
             ],
         },
     },
@@ -210,6 +212,12 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # The H5P player comes from npm (package.json), served as our own static files.
     ("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
+    # The service worker's machinery (core.views.service_worker), from npm too:
+    # Workbox's loader and the modules it loads, all as /static/workbox/<file>.
+    *(
+        ("workbox", BASE_DIR / "node_modules" / f"workbox-{name}" / "build")
+        for name in ("sw", "core", "routing", "strategies", "cacheable-response")
+    ),
 ]
 # Public media: only what anyone may see (site images). Everything about a
 # person, lesson documents and all H5P packages and content go to the private
