@@ -52,46 +52,18 @@
   }
 
   // The worker that controls this page, once there is one.
-  function worker() {
-    if (!("serviceWorker" in navigator) || !window.caches) return Promise.reject(new Error("unsupported"));
-    if (navigator.serviceWorker.controller) return Promise.resolve(navigator.serviceWorker.controller);
+  function controlled() {
+    if (!("serviceWorker" in navigator) || !window.caches || !window.HongxiOffline) {
+      return Promise.reject(new Error("unsupported"));
+    }
+    if (navigator.serviceWorker.controller) return Promise.resolve();
     return new Promise(function (resolve, reject) {
       var timer = setTimeout(function () { reject(new Error("unsupported")); }, 15000);
       navigator.serviceWorker.addEventListener("controllerchange", function () {
         clearTimeout(timer);
-        resolve(navigator.serviceWorker.controller);
+        resolve();
       });
     });
-  }
-
-  function ask(message) {
-    return worker().then(function (sw) {
-      return new Promise(function (resolve, reject) {
-        var channel = new MessageChannel();
-        var timer = setTimeout(function () { reject(new Error("network")); }, 120000);
-        channel.port1.onmessage = function (event) { clearTimeout(timer); resolve(event.data); };
-        sw.postMessage(message, [channel.port2]);
-      });
-    });
-  }
-
-  function offlineUrls(html) {
-    var doc = new DOMParser().parseFromString(html, "text/html");
-    var el = doc.getElementById("offline-urls");
-    if (!el) return [];
-    var list;
-    try { list = JSON.parse(el.textContent); } catch (error) { return []; }
-    if (!Array.isArray(list)) return [];
-    return list.filter(function (url) {
-      if (typeof url !== "string") return false;
-      var parsed = new URL(url, location.href);
-      return parsed.origin === location.origin;
-    }).map(function (url) { return new URL(url, location.href).pathname + new URL(url, location.href).search; });
-  }
-
-  function failure(result) {
-    var error = new Error(result && result.error === "quota" ? "quota" : "network");
-    return error;
   }
 
   // --- the course page ------------------------------------------------------
@@ -130,39 +102,30 @@
       count.textContent = format(text.textProgress, { n: done, total: course.lessons.length });
     }
 
-    function keepUrl(url, added) {
-      return ask({ type: "hongxi-keep", url: url, key: key }).then(function (result) {
-        if (!result || !result.ok) throw failure(result);
-        if (result.added) added.push(url);
-        return result;
-      });
-    }
-
     function keep() {
       var added = [], urls = [], bytes = 0, done = 0;
-      function note(url, result) {
-        if (urls.indexOf(url) < 0) { urls.push(url); bytes += result.bytes; }
+      function note(kept) {
+        kept.urls.forEach(function (url) {
+          if (urls.indexOf(url) >= 0) return;
+          urls.push(url);
+          bytes += kept.sizes[url];
+        });
+        added = added.concat(kept.added);
       }
       busy = true;
       keepButton.disabled = removeButton.disabled = true;
       status.textContent = "";
       progressLine.hidden = false;
       setProgress(0);
-      var chain = keepUrl(course.url, added).then(function (result) { note(course.url, result); });
-      course.lessons.forEach(function (lesson) {
+      var pages = [course.url].concat(course.lessons);
+      var chain = controlled();
+      pages.forEach(function (url, index) {
         chain = chain.then(function () {
-          return keepUrl(lesson, added).then(function (result) {
-            note(lesson, result);
-            var more = Promise.resolve();
-            offlineUrls(result.html || "").forEach(function (url) {
-              more = more.then(function () {
-                if (urls.indexOf(url) >= 0) return;
-                return keepUrl(url, added).then(function (found) { note(url, found); });
-              });
-            });
-            return more;
-          }).then(function () { setProgress(++done); });
-        });
+          return window.HongxiOffline.keepPage(url, key).then(note, function (error) {
+            if (error.kept) note(error.kept);
+            throw error;
+          });
+        }).then(function () { if (index > 0) setProgress(++done); });
       });
       return chain.then(function () {
         return readRegistry(cacheName).then(function (registry) {
@@ -191,7 +154,9 @@
 
     function forget(urls) {
       if (!urls.length) return Promise.resolve();
-      return ask({ type: "hongxi-forget", urls: urls, key: key });
+      return controlled().then(function () {
+        return window.HongxiOffline.ask({ type: "hongxi-forget", urls: urls, key: key });
+      });
     }
 
     function remove() {
