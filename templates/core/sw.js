@@ -32,8 +32,9 @@ var KEEP_HEADER = "X-Hongxi-Offline";
 var USER_HEADER = "X-Hongxi-User";
 var NAVIGATION_TIMEOUT_MS = 4000;
 var STATIC_ENTRIES_KEPT = 600;
-// Never touched: the admins (their own machinery) and the old H5P embed pages.
-var PASS_BY = /^\/(cms|django-admin|h5p\/embed|h5p\/files)\//;
+// Never touched: the admins (their own machinery), documents and videos
+// (downloads, range requests) and the H5P embed pages.
+var PASS_BY = /^\/(cms|django-admin|documents|h5p\/embed|h5p\/files)\//;
 
 var offlineRequest = new Request(CONFIG.offlineUrl + "?rev=" + CONFIG.offlineRevision);
 
