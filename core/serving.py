@@ -15,9 +15,10 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 
-from .storage import private_root, private_storage
+from .storage import private_name, private_root, private_storage
 
 # For files from whoever uploaded them (H5P content, media): a document shown
 # from them is sandboxed to an opaque origin and may run nothing.
@@ -95,6 +96,52 @@ def private_file_response(
     return _private_headers(
         response, cache_control, sandbox=sandbox, any_origin=any_origin
     )
+
+
+# Precompressed variants written beside a file, best first.
+PRECOMPRESSED = ((".br", "br"), (".gz", "gzip"))
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def precompressed_file_response(
+    request, path: Path, *, content_type: str, cache_control: str = IMMUTABLE, **kwargs
+) -> HttpResponse:
+    """private_file_response for a file of the private storage given by its
+    path, sending the brotli or gzip variant written beside it (path.br,
+    path.gz) to a client that accepts it. Behind nginx the file itself is
+    named, and nginx picks the variant (gzip_static, brotli_static in
+    deploy/nginx), since it passes no Content-Encoding of the view on."""
+    if getattr(settings, "PRIVATE_FILES_ACCEL_PREFIX", ""):
+        response = private_file_response(
+            private_name(path),
+            content_type=content_type,
+            as_attachment=False,
+            cache_control=cache_control,
+            **kwargs,
+        )
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+    accepted = {
+        part.split(";")[0].strip().lower()
+        for part in request.headers.get("Accept-Encoding", "").split(",")
+    }
+    chosen, encoding = path, None
+    for suffix, name in PRECOMPRESSED:
+        variant = path.with_name(path.name + suffix)
+        if name in accepted and variant.is_file():
+            chosen, encoding = variant, name
+            break
+    response = private_file_response(
+        private_name(chosen),
+        content_type=content_type,
+        as_attachment=False,
+        cache_control=cache_control,
+        **kwargs,
+    )
+    if encoding:
+        response["Content-Encoding"] = encoding
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 def field_file_response(file, **kwargs) -> HttpResponse:

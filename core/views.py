@@ -35,6 +35,7 @@ SHELL_FILES = (
     "js/h5p-lesson.js",
     "icons/icon-192.png",
 )
+CONTENT_PATH = r"^/learn/lessons/\d+/activities/[^/]+/files/"
 # The outbox helper's replay for Background Sync; the worker loads it only
 # where the file exists (static files found by the finders).
 OUTBOX_REPLAY = "js/outbox-replay.js"
@@ -101,6 +102,9 @@ def _worker_context() -> dict:
         "offlineUrl": reverse("core:offline"),
         "offlineRevision": _offline_page_revision(),
         "staticCache": "hongxi-static-" + _static_namespace(),
+        # An activity's content files, fetched by the lesson page with the
+        # viewer's session (courses:h5p_content): the person's own cache.
+        "contentPath": CONTENT_PATH,
     }
     replay = static(OUTBOX_REPLAY) if finders.find(OUTBOX_REPLAY) else ""
     return {

@@ -17,7 +17,12 @@ urlpatterns = [
         views.reflection_submit,
         name="reflection_submit",
     ),
-    path("h5p/embed/<str:token>/", views_h5p.h5p_embed, name="h5p_embed"),
+    path("h5p/assets/<str:name>", views_h5p.h5p_asset, name="h5p_asset"),
+    path(
+        "h5p/libraries/<str:versioned>/<path:path>",
+        views_h5p.h5p_library_file,
+        name="h5p_library_file",
+    ),
     path(
         "h5p/files/<str:token>/<str:kind>/<path:path>",
         views_h5p.h5p_file,
@@ -27,6 +32,11 @@ urlpatterns = [
         "learn/lessons/<id:lesson_id>/activities/<str:block_id>/xapi/",
         views_h5p.xapi_statement,
         name="xapi_statement",
+    ),
+    path(
+        "learn/lessons/<id:lesson_id>/activities/<str:block_id>/files/<path:path>",
+        views_h5p.h5p_content,
+        name="h5p_content",
     ),
     path(
         "learn/lessons/<id:lesson_id>/activities/<str:block_id>/state/"

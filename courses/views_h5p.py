@@ -1,45 +1,43 @@
-"""Playing H5P activities: the embed page and package files the sandboxed
-player loads, the xAPI endpoint and the player's resume state.
+"""Playing H5P activities: the files the lesson page fetches for its
+sandboxed player, the xAPI endpoint and the player's resume state.
 
 H5P library code comes from whoever uploaded the package, so it never runs on
-the site's own origin with the viewer's session: the lesson page frames each
-activity's embed page in `<iframe sandbox="allow-scripts">` (and the embed page
-sandboxes itself by its Content-Security-Policy), an opaque origin without
-cookies. The embed page and the files are reached with the signed capability
-of courses.h5p.embed, which the lesson page mints after its own check; the
-player's statements and resume state come back to the lesson page by
-postMessage, and the lesson page posts them here with the viewer's session.
-xAPI and state requests name the lesson and the activity block, so access is
-checked against the lesson: enrolled teachers and editors only."""
+the site's own origin with the viewer's session: the lesson page plays each
+activity in `<iframe sandbox="allow-scripts" srcdoc>`, an opaque origin
+without cookies or storage, and hands it the player's code and the content's
+files, which it fetched itself (static/js/h5p-lesson.js): an opaque-origin
+frame can use neither the HTTP cache nor the service worker, so this is what
+lets a phone play a lesson it saw once, warm and offline. The aggregated
+library JS and CSS (courses.h5p.assets) are public and immutable; content
+files are reached with the signed capability of courses.h5p.embed, which the
+lesson page mints after its own check. The player's statements and resume
+state come back to the lesson page by postMessage, and the lesson page posts
+them here with the viewer's session. xAPI and state requests name the lesson
+and the activity block, so access is checked against the lesson: enrolled
+teachers and editors only."""
 
 import mimetypes
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.templatetags.static import static
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.serving import private_file_response
+from core.serving import precompressed_file_response, private_file_response
 from core.storage import private_name
 
 from . import permissions, selectors, services
-from .h5p import embed, storage
+from .h5p import assets, embed, storage
 from .h5p.metadata import loads_json
-from .models import H5PUserData, LessonPage
+from .models import LessonPage
 
 MAX_STATEMENT_BYTES = 64 * 1024
 # Library code runs inside the player's frame; nothing else we serve may run.
 EXECUTABLE = {".js", ".css"}
-# Saved resume states handed to the embed page, at most (H5P keeps one per
-# data type and sub-content; a package has a handful).
-MAX_PRELOADED_STATES = 50
 
 
 def _playable(request, lesson_id: int, block_id: str):
@@ -78,89 +76,79 @@ def _granted(token: str):
 
 
 @require_GET
-@xframe_options_exempt  # framed by the lesson; CSP frame-ancestors says by whom
-def h5p_embed(request, token):
-    """The page one activity plays in, inside the lesson's sandboxed frame,
-    with the token's user's saved resume state preloaded."""
-    user, lesson, block, package = _granted(token)
-    saved = H5PUserData.objects.filter(user=user, package=package).values_list(
-        "sub_content_id", "data_type", "data"
-    )[:MAX_PRELOADED_STATES]
-    content_user_data = {}
-    for sub_content_id, data_type, data in saved:
-        content_user_data.setdefault(sub_content_id, {})[data_type] = data
-    options = {
-        "activity": block.id,
-        "parentOrigin": _site_origin(request),
-        "errorText": _("The activity could not be started. Please reload the page."),
-        "player": {
-            "id": f"activity-{block.id}",
-            # The embed page is the sandbox: no frame of the player's own, which
-            # in an opaque origin would get another origin it cannot reach.
-            "embedType": "div",
-            "h5pJsonPath": embed.files_url(token, "content"),
-            "librariesPath": embed.files_url(token, "libraries"),
-            "frameJs": static("h5p-standalone/frame.bundle.js"),
-            "frameCss": static("h5p-standalone/styles/h5p.css"),
-            "xAPIObjectIRI": selectors.activity_iri(lesson, block.id),
-            "saveFreq": 30,
-            # No `user` and no `ajax`: H5P then keeps state changes in
-            # H5PIntegration for static/js/h5p-embed.js to hand to the lesson.
-            "contentUserData": content_user_data or None,
-        },
-    }
-    response = render(
-        request,
-        "courses/h5p_embed.html",
-        {"options": options, "title": block.value["title"]},
-    )
-    response["Cache-Control"] = "private, no-store"
-    # The token is in this page's URL: links in the content must not carry it.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-def _site_origin(request) -> str:
-    """The lesson page's origin, the only one the embed page talks to."""
-    if settings.H5P_CONTENT_ORIGIN:
-        return selectors.site_origin()
-    return request.build_absolute_uri("/").rstrip("/")
+def h5p_file(request, token, kind, path):
+    """A content file of the token's package that the sandboxed player loads
+    itself: one too big to hand over (a video), reached from the frame's
+    opaque origin, without the viewer's cookies."""
+    if kind != "content":
+        raise Http404
+    _user, _lesson, _block, package = _granted(token)
+    return _content_file_response(Path(storage.content_root(package)), path)
 
 
 @require_GET
-def h5p_file(request, token, kind, path):
-    """A file of the token's package: its content, or one of the libraries
-    it uses. Readable from the sandbox's opaque origin (CORS for JSON and
-    fonts); nothing but library code may run."""
-    if kind not in ("content", "libraries"):
-        raise Http404
-    _user, _lesson, _block, package = _granted(token)
-    root = (
-        storage.content_root(package) if kind == "content" else storage.libraries_root()
-    )
-    target = storage.served_file(Path(root), path)
+@login_required
+def h5p_content(request, lesson_id, block_id, path):
+    """A content file of an activity the viewer may play, fetched by the
+    lesson page (with the viewer's session) to hand to its sandboxed player.
+    Its URL stays the same from visit to visit, so the phone's cache and the
+    service worker keep it; it is the viewer's own (private)."""
+    _lesson, _block, package = _playable(request, lesson_id, block_id)
+    return _content_file_response(Path(storage.content_root(package)) / "content", path)
+
+
+def _content_file_response(root: Path, path: str):
+    target = storage.served_file(root, path)
     if target is None:
         raise Http404
-    if kind == "libraries" and not _library_used_by(package, path):
-        raise Http404
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    # The one place H5P file bytes leave: nginx sends them in production,
-    # Django streams them in the demo. Readable from the sandbox's opaque
-    # origin; nothing but library code may run.
+    # The one place H5P content bytes leave: nginx sends them in production,
+    # Django streams them in the demo. Nothing in them may run.
     return private_file_response(
         private_name(target),
         content_type=content_type,
         as_attachment=False,
-        cache_control="private, max-age=3600",
-        sandbox=target.suffix.lower() not in EXECUTABLE or kind == "content",
+        cache_control="private, max-age=86400",
+        sandbox=True,
         any_origin=True,
     )
 
 
-def _library_used_by(package, path: str) -> bool:
-    """Only the libraries this package uses are served through its activity."""
-    folder = path.split("/", 1)[0]
-    return any(library.folder_name == folder for library in package.libraries.all())
+@require_GET
+def h5p_asset(request, name):
+    """A package's aggregated library JS or CSS (courses.h5p.assets): the
+    same for everyone who may see the lesson, named by its content hash, so
+    public and cached for a year; brotli or gzip as the client accepts. No
+    query: the name is the key. Library code is uploaded code: it runs only
+    in the sandboxed player frame, never as a document of this site."""
+    path = assets.asset_file(name)
+    if path is None:
+        raise Http404
+    content_type = "text/css" if name.endswith(".css") else "text/javascript"
+    return precompressed_file_response(
+        request, path, content_type=f"{content_type}; charset=utf-8", any_origin=True
+    )
+
+
+@require_GET
+def h5p_library_file(request, versioned, path):
+    """A file of an installed library by its versioned folder
+    (machineName-major.minor.patch-hash): what H5P.getLibraryPath points at,
+    for content types that load an image of their library by path. Only the
+    current version answers; immutable. A document shown from it is
+    sandboxed and may run nothing."""
+    root = assets.versioned_library_dir(versioned)
+    target = storage.served_file(root, path) if root is not None else None
+    if target is None:
+        raise Http404
+    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    return precompressed_file_response(
+        request,
+        target,
+        content_type=content_type,
+        sandbox=target.suffix.lower() not in EXECUTABLE,
+        any_origin=True,
+    )
 
 
 @require_POST

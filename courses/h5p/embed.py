@@ -1,11 +1,13 @@
 """Capabilities for playing one H5P activity in its sandbox.
 
 H5P content runs in a sandboxed frame with an opaque origin, so its requests
-carry no session cookie. The lesson page, after checking that the viewer may
-play the activity, mints a signed token naming the viewer, the lesson, the
-activity block and its package; the embed page and the package files are
-reached with that token alone. It expires after SESSION_COOKIE_AGE, and the
-views check again, on each request, that the viewer may still play."""
+carry no session cookie. The lesson page hands the player its code and the
+content's files, but a file too big to hand over (a video) the player loads
+itself: after checking that the viewer may play the activity, the lesson page
+mints a signed token naming the viewer, the lesson, the activity block and its
+package, and that file is reached with the token alone. It expires after
+SESSION_COOKIE_AGE, and the views check again, on each request, that the
+viewer may still play."""
 
 from dataclasses import dataclass
 
@@ -57,12 +59,8 @@ def content_url(path: str) -> str:
     return f"{settings.H5P_CONTENT_ORIGIN}{path}"
 
 
-def embed_url(token: str) -> str:
-    return content_url(reverse("courses:h5p_embed", args=[token]))
-
-
 def files_url(token: str, kind: str) -> str:
-    """The folder h5p-standalone's h5pJsonPath ("content") or librariesPath
-    ("libraries") points at; the file view appends the file's path."""
+    """The folder of the token's package files ("content": h5p.json and
+    content/); the file view appends the file's path."""
     base = reverse("courses:h5p_file", args=[token, kind, "-"])
     return content_url(base[: -len("/-")])

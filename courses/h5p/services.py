@@ -42,7 +42,7 @@ from courses.registrations import AuditAction
 from courses.tasks import unpack_h5p_package
 from people import audit
 
-from . import storage
+from . import assets, storage
 from .metadata import LibraryMeta, LibraryRef
 from .validation import PackageInfo, validate_archive
 from .validation import validate_package as _validate_upload
@@ -316,6 +316,7 @@ def _finish_unpack(package_id, file_name, info, staged) -> H5PPackage | None:
             staged.discard()
             return package
         old_ids = set(package.libraries.values_list("pk", flat=True))
+        upgrades = {ref.folder_name for ref in staged.libraries}
         libraries = [
             _install_library(info.libraries[ref], path, package=package)
             for ref, path in staged.libraries.items()
@@ -324,18 +325,40 @@ def _finish_unpack(package_id, file_name, info, staged) -> H5PPackage | None:
         libraries += _library_rows(info.installed)
         package.libraries.set(libraries)
         storage.swap_into_place(staged.content, storage.content_root(package_id))
+        package.assets = _built_assets(package)
+        # Packages sharing a library this one upgraded aggregate theirs again.
+        upgraded = [lib.pk for lib in libraries if lib.folder_name in upgrades]
+        if upgraded:
+            sharing = (
+                H5PPackage.objects.filter(libraries__in=upgraded, status=Status.READY)
+                .exclude(pk=package_id)
+                .distinct()
+            )
+            for other in sharing:
+                other.assets = _built_assets(other)
+                other.save(update_fields=["assets"])
         package.status, package.error = Status.READY, ""
         package.progress_done = package.progress_total = 1
         package.finished_at = timezone.now()
         package.save(
             update_fields=[
                 "status", "error", "progress_done", "progress_total",
-                "finished_at", "updated_at",
+                "finished_at", "updated_at", "assets",
             ]
         )  # fmt: skip
         dropped = old_ids - {lib.pk for lib in libraries}
         transaction.on_commit(partial(h5p_libraries_remove_unused, dropped))
     return package
+
+
+def _built_assets(package: H5PPackage) -> dict:
+    try:
+        return assets.build(package)
+    except (OSError, ValueError, KeyError, TypeError):
+        logger.exception(
+            "The player assets of H5P package %s could not be built", package.pk
+        )
+        return {}
 
 
 def _install_library(meta: LibraryMeta, staged_dir, *, package) -> H5PLibrary:

@@ -93,6 +93,12 @@ class H5PPackage(Job):
     may_install_libraries = models.BooleanField(
         _("may install libraries"), default=False, editable=False
     )
+    # The player assets built at install (courses.h5p.assets.build): the
+    # aggregated JS and CSS, the libraries' versioned folders, the content
+    # files. Built when the package is installed (migration 0012 for older ones).
+    assets = models.JSONField(
+        _("player assets"), default=dict, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("H5P package")

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -284,4 +285,7 @@ class LessonPage(KeepableOfflinePage, Page):
             for block_id in self.reflection_block_ids
             if draft_key(self.pk, block_id) in request.session
         }
-        return super().serve(request, *args, **kwargs)
+        response = super().serve(request, *args, **kwargs)
+        if self.activity_blocks:
+            response._csp_update = settings.H5P_PLAYER_CSP_UPDATE
+        return response

@@ -19,7 +19,7 @@ from .pages import (
     lesson_page_context,
     missing_prerequisites,
     next_lesson,
-    site_origin,
+    offline_urls,
 )
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "TrackSummary",
     "activity_iri",
     "activity_player_options",
+    "offline_urls",
     "activity_summary",
     "can_read_document",
     "catalog_for",
@@ -41,5 +42,4 @@ __all__ = [
     "my_learning",
     "next_lesson",
     "pending_reflections_for",
-    "site_origin",
 ]

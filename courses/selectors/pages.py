@@ -2,19 +2,21 @@
 activity player's options and results; who may read a document."""
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..h5p import embed
+from ..h5p import assets, embed
+from ..h5p.l10n import core_l10n
 from ..models import (
     ActivityResult,
     CourseCompletion,
     CourseIndexPage,
     CoursePage,
     Enrolment,
+    H5PUserData,
     LessonPage,
     LessonProgress,
     Reflection,
@@ -22,6 +24,9 @@ from ..models import (
 )
 from ..models.learning import CompletionStatus
 from ..permissions import can_edit_page
+
+# Resume states handed to the player, at most, per activity.
+MAX_PRELOADED_STATES = 50
 
 
 @dataclass
@@ -121,37 +126,118 @@ def activity_iri(lesson, block_id: str) -> str:
     return f"{settings.WAGTAILADMIN_BASE_URL}/h5p/{lesson.pk}/{block_id}"
 
 
-def site_origin() -> str:
-    """This site's origin (scheme and host of SITE_URL)."""
-    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def activity_player_options(*, lesson, block, user) -> dict:
-    """What the lesson page needs for one activity it may play: the embed
-    page of its sandbox (a capability for this user, lesson, block and
-    package, courses.h5p.embed), the activity's IRI to check messages against,
-    and where to post statements and resume state."""
+def activity_player_options(*, lesson, block, user, user_data=None) -> dict:
+    """What the lesson page needs to play one activity it may play
+    (static/js/h5p-lesson.js): the player core and the package's aggregated
+    library code to fetch and hand into the sandbox, the content files to hand
+    over with it, the player's H5PIntegration (content, resume state, strings),
+    the activity's IRI to check messages against, and where to post
+    statements and resume state. URLs are paths; the page makes them absolute.
+    `user_data` is the viewer's saved resume state of this package,
+    {subContentId: {dataType: data}}."""
+    package = block.value["package"]
+    built = package.assets
+    content_id = f"cid-{block.id}"
+    iri = activity_iri(lesson, block.id)
+    # The sandbox loads a content file itself (with this capability, having
+    # no cookies) only when it was too big to hand over.
     token = embed.embed_token(
-        user=user, lesson=lesson, block_id=block.id, package=block.value["package"]
+        user=user, lesson=lesson, block_id=block.id, package=package
     )
+    files = [
+        [name, reverse("courses:h5p_content", args=[lesson.pk, block.id, name])]
+        for name, size in built.get("files", [])
+        if size <= assets.HANDOVER_MAX_BYTES
+    ]
+    integration = {
+        "baseUrl": "",
+        "url": "",
+        "urlLibraries": embed.content_url("/h5p/libraries"),
+        "libraryDirectories": built.get("libraries", {}),
+        "postUserStatistics": False,
+        "saveFreq": 30,
+        "ajax": {},
+        "l10n": {"H5P": core_l10n()},
+        "contents": {
+            content_id: {
+                "library": built.get("main", ""),
+                "jsonContent": assets.content_json(package),
+                "title": block.value["title"],
+                "url": iri,
+                "contentUrl": embed.files_url(token, "content") + "/content",
+                "fullScreen": False,
+                "displayOptions": {
+                    "frame": False,
+                    "export": False,
+                    "embed": False,
+                    "copyright": False,
+                    "icon": False,
+                    "copy": False,
+                },  # fmt: skip
+                "contentUserData": user_data or {},
+                "metadata": {"title": block.value["title"]},
+            }
+        },
+    }
     return {
         "scriptId": f"h5p-options-{block.id}",
         "statusId": f"h5p-status-{block.id}",
         "activity": block.id,
+        "contentId": content_id,
         "title": block.value["title"],
-        "embedUrl": embed.embed_url(token),
-        # The sandbox's messages come from an opaque origin ("null"), or from
-        # the content origin should it ever be allowed its own origin.
-        "contentOrigin": settings.H5P_CONTENT_ORIGIN,
-        "iri": activity_iri(lesson, block.id),
+        "core": static("h5p-standalone/frame.bundle.js"),
+        "js": reverse("courses:h5p_asset", args=[built["js"]]),
+        "css": reverse("courses:h5p_asset", args=[built["css"]]),
+        "files": files,
+        "integration": integration,
+        "iri": iri,
         "xapiUrl": reverse("courses:xapi_statement", args=[lesson.pk, block.id]),
         "stateUrl": reverse(
             "courses:h5p_user_data",
             args=[lesson.pk, block.id, ":dataType", ":subContentId"],
         ),
         "offlineText": _("Your result could not be sent. Check your connection."),
+        "queuedText": _(
+            "Your result is saved on this phone and will be sent when you are online."
+        ),
+        "errorText": _("The activity could not be started. Please reload the page."),
     }
+
+
+def _activity_user_data(user, packages) -> dict:
+    """The viewer's saved resume state of these packages, in one query:
+    {package pk: {subContentId: {dataType: data}}}."""
+    found: dict = {}
+    if not packages or not user.is_authenticated:
+        return found
+    rows = H5PUserData.objects.filter(user=user, package__in=packages).values_list(
+        "package_id", "sub_content_id", "data_type", "data"
+    )[: MAX_PRELOADED_STATES * len(packages)]
+    for package_id, sub_content_id, data_type, data in rows:
+        found.setdefault(package_id, {}).setdefault(sub_content_id, {})[data_type] = (
+            data
+        )
+    return found
+
+
+def _playable_activities(activities) -> dict:
+    return {
+        block_id: block
+        for block_id, block in activities.items()
+        if block.value["package"] is not None
+        and block.value["package"].is_ready
+        and block.value["package"].assets
+    }
+
+
+def offline_urls(activity_options: dict) -> list[str]:
+    """Every file a lesson's activities fetch, for the service worker to
+    keep the lesson playable offline (templates/courses/lesson_page.html)."""
+    urls = []
+    for options in activity_options.values():
+        urls += [options["core"], options["js"], options["css"]]
+        urls += [url for _name, url in options["files"]]
+    return list(dict.fromkeys(urls))
 
 
 def lesson_page_context(*, lesson, user) -> dict:
@@ -175,6 +261,21 @@ def lesson_page_context(*, lesson, user) -> dict:
             r.block_id: r
             for r in ActivityResult.objects.filter(user=user, lesson=lesson)
         }
+    options = {}
+    if can_study:
+        playable = _playable_activities(activities)
+        user_data = _activity_user_data(
+            user, {b.value["package"].pk for b in playable.values()}
+        )
+        options = {
+            block_id: activity_player_options(
+                lesson=lesson,
+                block=block,
+                user=user,
+                user_data=user_data.get(block.value["package"].pk),
+            )
+            for block_id, block in playable.items()
+        }
     return {
         "course": course,
         "lesson_states": states,
@@ -188,13 +289,8 @@ def lesson_page_context(*, lesson, user) -> dict:
         "reflections": reflections,
         "activity_results": results,
         "activity_summaries": {k: activity_summary(r) for k, r in results.items()},
-        "activity_options": {
-            block_id: activity_player_options(lesson=lesson, block=block, user=user)
-            for block_id, block in activities.items()
-            if block.value["package"] is not None and block.value["package"].is_ready
-        }
-        if can_study
-        else {},
+        "activity_options": options,
+        "offline_urls": offline_urls(options),
     }
 
 

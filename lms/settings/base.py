@@ -3,7 +3,6 @@ environment; `.env.example` lists each variable."""
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -381,32 +380,25 @@ CONTENT_SECURITY_POLICY = {
 # A few path prefixes need a looser policy; these directives replace the ones
 # above there, and nowhere else (first matching prefix wins):
 # - /cms/: the Wagtail admin ships inline <script> and style attributes.
-# - /h5p/embed/ (the page one H5P activity plays in, inside the lesson): a
-#   sandbox of its own, even when opened outside the lesson's sandboxed frame
-#   (an opaque origin: no cookies, no storage, no reach into the site), framed
-#   only by the site itself. The player runs in that page (embedType "div"),
-#   not in a frame of its own, so no inline script is needed there either.
-# Lessons frame the embed pages, from H5P_CONTENT_ORIGIN when that is set.
-if H5P_CONTENT_ORIGIN:
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(H5P_CONTENT_ORIGIN)
 CSP_PATH_REPLACEMENTS: list[tuple[str, dict]] = [
     (
         "/cms/",
         {"script-src": [SELF, UNSAFE_INLINE], "style-src": [SELF, UNSAFE_INLINE]},
     ),
-    (
-        "/h5p/embed/",
-        {
-            "script-src": [SELF],
-            "sandbox": ["allow-scripts"],
-            "frame-ancestors": (
-                ["{0.scheme}://{0.netloc}".format(urlsplit(WAGTAILADMIN_BASE_URL))]
-                if H5P_CONTENT_ORIGIN
-                else [SELF]
-            ),
-        },
-    ),
 ]
+# Lesson pages add these (courses.models.LessonPage.serve): each H5P activity
+# plays in an <iframe sandbox="allow-scripts" srcdoc> that inherits the
+# lesson's policy, starts from an inline script with the lesson's nonce, and
+# runs the code and files the lesson page handed it from blob: URLs it made
+# itself (static/js/h5p-lesson.js); the player's icon fonts come inlined.
+H5P_PLAYER_CSP_UPDATE = {
+    "script-src": ["blob:"],
+    "style-src": ["blob:"],
+    "img-src": ["blob:"],
+    "font-src": ["data:", "blob:"],
+    "media-src": ["blob:"],
+    "connect-src": [H5P_CONTENT_ORIGIN] if H5P_CONTENT_ORIGIN else [],
+}
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,8 @@
  * - hongxi-h5p: H5P code, /h5p/assets/ and /h5p/libraries/ (immutable, public);
  * - hongxi-user-KEY: the signed-in person's own pages (only responses the
  *   server marked `X-Hongxi-Offline: keep`) and their activities' content
- *   files (/h5p/content/); KEY is the opaque key of core.offline.user_key.
+ *   files (CONFIG.contentPath, fetched by the lesson page with the session);
+ *   KEY is the opaque key of core.offline.user_key.
  *   Only one person's cache is ever on the phone: a page of someone else
  *   deletes it, a page of nobody (signed out) too.
  * Everything else (sign-in, the office, the admin, POSTs, errors) passes by.
@@ -31,6 +32,7 @@ var USER_ENTRY = "/__hongxi__/user";
 var KEEP_HEADER = "X-Hongxi-Offline";
 var USER_HEADER = "X-Hongxi-User";
 var NAVIGATION_TIMEOUT_MS = 4000;
+var CONTENT_PATH = new RegExp(CONFIG.contentPath);
 var STATIC_ENTRIES_KEPT = 600;
 // Never touched: the admins (their own machinery), documents and videos
 // (downloads, range requests) and the H5P embed pages.
@@ -149,7 +151,9 @@ function cacheFor(url, key) {
   return key ? USER_PREFIX + key : null;
 }
 
-function isPage(url) { return !/^\/(static|h5p)\//.test(url.pathname); }
+function isPage(url) {
+  return !/^\/(static|h5p)\//.test(url.pathname) && !CONTENT_PATH.test(url.pathname);
+}
 
 function keepUrl(href, key) {
   var url;
@@ -305,5 +309,5 @@ workbox.routing.registerRoute(function (options) {
 }, immutable(H5P_CACHE));
 
 workbox.routing.registerRoute(function (options) {
-  return sameOrigin(options.url) && options.url.pathname.indexOf("/h5p/content/") === 0;
+  return sameOrigin(options.url) && CONTENT_PATH.test(options.url.pathname);
 }, handleContent);

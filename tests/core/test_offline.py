@@ -77,6 +77,13 @@ def test_service_worker_loads_everything_from_this_site(client):
     assert "debug: false" in source and "modulePathCb" in source
 
 
+def test_service_worker_knows_where_activity_content_files_are(client):
+    config = worker_config(get(client, "/sw.js").content.decode())
+    url = reverse("courses:h5p_content", args=[12, "quiz-1", "content/a.png"])
+    assert re.match(config["contentPath"], url)
+    assert not re.match(config["contentPath"], reverse("courses:my_learning"))
+
+
 def test_service_worker_is_the_same_for_everyone(client, teacher):
     anonymous = get(client, "/sw.js").content
     client.force_login(teacher)

@@ -156,12 +156,12 @@ def test_a_kept_course_reads_offline_and_removing_it_forgets_it(
         page.goto(live_server.url + third_url)
         after_title = page.locator("h1").first.text_content()
 
-    assert kept_text.startswith("已保存在这台手机上 · ")
+    assert kept_text.startswith("已保存在这部手机上 · ")
     assert " KB · 更新于 " in kept_text
     assert {course_url, *lesson_urls} <= paths
     assert offline_title == third_title
     assert LESSON_TEXT in offline_body
-    assert removed_text == "已从这台手机上删除。"
+    assert removed_text == "已从这部手机上删除。"
     assert not lesson_urls & paths_after
     assert after_title == OFFLINE_TITLE
     # Keeping is no visit: no lesson was marked as started by it.
@@ -266,6 +266,6 @@ def test_an_unvisited_page_offline_shows_the_offline_page(
         names = list(cached(page))
         width = page.evaluate("() => document.documentElement.scrollWidth")
     assert title == OFFLINE_TITLE
-    assert "你现在离线，这个页面没有保存在这台手机上" in text
+    assert "你现在离线，这个页面没有保存在这部手机上" in text
     assert any(name.startswith("hongxi-shell-") for name in names)
     assert width <= 360

@@ -177,7 +177,8 @@ def _refused(outcome, responses, path, live_server):
 
 def _record_responses(page, responses: list) -> None:
     """Keep every response the page gets: where, what status, and whether the
-    sandboxed embed asked for it."""
+    sandboxed player asked for it (any frame of the lesson: the players are
+    its only frames)."""
     page.on(
         "response",
         lambda r: responses.append(
@@ -185,7 +186,7 @@ def _record_responses(page, responses: list) -> None:
                 "url": r.url,
                 "status": r.status,
                 "location": r.headers.get("location", ""),
-                "sandboxed": "/h5p/embed/" in r.frame.url,
+                "sandboxed": r.frame.parent_frame is not None,
             }
         ),
     )

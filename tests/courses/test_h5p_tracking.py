@@ -33,8 +33,17 @@ FAILED = "http://adlnet.gov/expapi/verbs/failed"
 
 @pytest.fixture
 def package(db):
+    # Its player assets as installing would have built them (no files here:
+    # these tests post statements, they do not play).
+    built = {
+        "js": "0" * 24 + ".js",
+        "css": "0" * 24 + ".css",
+        "libraries": {"H5P.LmsQuiz-1.0": "H5P.LmsQuiz-1.0.0-000000000000"},
+        "main": "H5P.LmsQuiz 1.0",
+        "files": [],
+    }
     return H5PPackage.objects.create(
-        title="测验", file="h5p/packages/quiz.h5p", status="ready"
+        title="测验", file="h5p/packages/quiz.h5p", status="ready", assets=built
     )
 
 
@@ -469,7 +478,7 @@ def test_resume_state_is_refused_to_teachers_not_enrolled(
     assert client.get(_state_url(lesson)).status_code == 403
 
 
-def test_lesson_page_hands_the_activity_its_sandboxed_embed_page(
+def test_lesson_page_hands_the_activity_its_player_and_a_capability(
     client, teacher, enrolled
 ):
     client.force_login(teacher)
@@ -477,8 +486,10 @@ def test_lesson_page_hands_the_activity_its_sandboxed_embed_page(
     response = client.get(enrolled.url)
 
     options = response.context["activity_options"][ACTIVITY_ID]
-    token = options["embedUrl"].split("/")[-2]
-    assert options["embedUrl"] == f"/h5p/embed/{token}/"
+    content = options["integration"]["contents"][f"cid-{ACTIVITY_ID}"]
+    # What the sandbox loads itself (a big video) it reaches with a token.
+    token = content["contentUrl"].split("/")[3]
+    assert content["contentUrl"] == f"/h5p/files/{token}/content/content"
     grant = embed.embed_grant(token)
     assert (grant.user_id, grant.lesson_id, grant.block_id) == (
         teacher.pk,
@@ -486,23 +497,20 @@ def test_lesson_page_hands_the_activity_its_sandboxed_embed_page(
         ACTIVITY_ID,
     )
     assert options["iri"].endswith(f"/h5p/{enrolled.pk}/{ACTIVITY_ID}")
+    assert content["url"] == options["iri"]
     assert 'src="/static/js/h5p-lesson.js"' in response.content.decode()
 
 
-def test_the_embed_page_preloads_the_saved_state_so_the_learner_resumes(
+def test_the_player_gets_the_saved_state_so_the_learner_resumes(
     client, teacher, enrolled
 ):
     client.force_login(teacher)
     client.post(_state_url(enrolled), {"data": '{"answers":[0,-1]}'})
-    embed_url = client.get(enrolled.url).context["activity_options"][ACTIVITY_ID][
-        "embedUrl"
-    ]
-    client.logout()  # the sandboxed frame has no session
 
-    response = client.get(embed_url)
+    options = client.get(enrolled.url).context["activity_options"][ACTIVITY_ID]
 
-    player = response.context["options"]["player"]
-    assert player["contentUserData"] == {"0": {"state": '{"answers":[0,-1]}'}}
+    content = options["integration"]["contents"][f"cid-{ACTIVITY_ID}"]
+    assert content["contentUserData"] == {"0": {"state": '{"answers":[0,-1]}'}}
 
 
 def _nothing_recorded():

@@ -321,16 +321,16 @@ def test_h5p_files_from_the_content_origin_keep_the_views_headers(nginx, setting
         package=world.package,
     )
     content = h5p_storage.content_root(world.package) / "content" / "content.json"
-    library = next(h5p_storage.libraries_root().iterdir())
-    script = next(library.rglob("*.js"))
+    folder, versioned = next(iter(world.package.assets["libraries"].items()))
+    script = next(h5p_storage.library_dir(folder).rglob("*.js"))
+    relative = script.relative_to(h5p_storage.library_dir(folder)).as_posix()
     files = {
         content: f"{files_url(token, 'content')}/content/content.json",
-        script: f"{files_url(token, 'libraries')}/"
-        + script.relative_to(h5p_storage.libraries_root()).as_posix(),
+        script: f"{settings.H5P_CONTENT_ORIGIN}/h5p/libraries/{versioned}/{relative}",
     }
     for stored, url in files.items():
         path = url.removeprefix(settings.H5P_CONTENT_ORIGIN)
-        assert path.startswith("/h5p/files/")
+        assert path.startswith("/h5p/")
         # What the view itself answers (no body: the proxy sends the file).
         direct = Client(HTTP_HOST=H5P_HOST).get(path)
         assert direct.status_code == 200 and direct.content == b""
@@ -404,16 +404,33 @@ def test_nginx_sends_plain_http_to_https(nginx):
     )
     assert response.status_code == 301
     assert response.headers["Location"] == f"https://{SITE_HOST}/courses/?page=2"
-    # Django sees the request as HTTPS (X-Forwarded-Proto): the embed page
-    # talks to the lesson page on https://, as the browser shows it.
+    # Django sees the request as HTTPS (X-Forwarded-Proto): a signed-in
+    # teacher's lesson page answers, compressed, not sent to https:// again.
     world = build_world()
-    token = embed_token(
-        user=world.owner,
-        lesson=world.quiz_lesson,
-        block_id=ACTIVITY_ID,
-        package=world.package,
-    )
-    page = nginx.get(f"/h5p/embed/{token}/")
+    page = nginx.get(world.quiz_lesson.url, session=_session(world.owner))
     assert page.status_code == 200
-    assert f'"parentOrigin": "https://{SITE_HOST}"' in page.text
+    assert "h5p-lesson" in page.text
     assert page.headers.get("Content-Encoding") == "gzip"
+
+
+@pytest.mark.nginx
+@nginx_test
+def test_nginx_sends_the_players_code_precompressed_and_immutable(nginx):
+    world = build_world()
+    name = world.package.assets["js"]
+    stored = h5p_storage.h5p_root() / "assets" / name
+
+    response = nginx.get(f"/h5p/assets/{name}", headers={"Accept-Encoding": "gzip"})
+
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.content == stored.read_bytes()  # requests undoes the gzip
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "javascript" in response.headers["Content-Type"]
+    # The precompressed copy, not one compressed again for this request.
+    raw = nginx.get(
+        f"/h5p/assets/{name}", headers={"Accept-Encoding": "gzip"}, stream=True
+    )
+    assert raw.raw.read() == stored.with_name(name + ".gz").read_bytes()

@@ -1,6 +1,6 @@
 """Content-Security-Policy (django-csp, people.middleware): one strict policy
 for the site, looser only where third-party code needs it (the Wagtail admin
-under /cms/) and a sandbox for H5P content (/h5p/embed/)."""
+under /cms/) and a few sources for the H5P player on lessons with an activity."""
 
 import re
 from pathlib import Path
@@ -71,13 +71,51 @@ def test_lessons_get_the_strict_policy_and_frame_h5p_from_the_site_only(client):
     assert policy(client.get("/courses/does-not-exist/")) == STRICT
 
 
-def test_the_h5p_embed_page_is_a_sandbox_without_inline_script(client):
-    directives = policy(client.get("/h5p/embed/not-a-token/"))
+@pytest.fixture
+def world_lesson(client, teacher, catalog, category):
+    from decimal import Decimal
 
-    assert directives["sandbox"] == {"allow-scripts"}
-    assert directives["script-src"] == {"'self'"}
-    assert directives["frame-ancestors"] == {"'self'"}
+    from courses import services
+    from courses.models import CoursePage, H5PPackage, LessonPage
+
+    package = H5PPackage.objects.create(
+        title="测验", file="h5p/packages/q.h5p", status="ready",
+        assets={"js": "0" * 24 + ".js", "css": "0" * 24 + ".css", "libraries": {},
+                "main": "H5P.LmsQuiz 1.0", "files": []},
+    )  # fmt: skip
+    course = catalog.add_child(
+        instance=CoursePage(
+            title="课程", slug="csp-course", code="CSP-1", summary="简介",
+            category=category, credit_hours=Decimal(1), estimated_hours=Decimal(1),
+        )
+    )  # fmt: skip
+    lesson = course.add_child(
+        instance=LessonPage(
+            title="测验", slug="quiz",
+            body=[{"type": "h5p", "id": "quiz-1",
+                   "value": {"title": "测验", "package": package.pk, "pass_mark": 60}}],
+        )
+    )  # fmt: skip
+    services.enrolment_create(user=teacher, course=course)
+    client.force_login(teacher)
+    return client, lesson.url
+
+
+def test_a_lesson_with_an_activity_allows_only_its_nonce_and_blobs(world_lesson):
+    """The player's frame inherits the lesson's policy: its one inline
+    script carries the lesson's nonce, and the code the lesson page hands it
+    runs from blob: URLs it made; still no inline script without the nonce,
+    no eval, no other origin."""
+    client, url = world_lesson
+    directives = policy(client.get(url))
+
+    assert directives["script-src"] - {"'self'", "blob:"} == {
+        d for d in directives["script-src"] if d.startswith("'nonce-")
+    }
+    assert "blob:" in directives["style-src"] and "blob:" in directives["img-src"]
+    assert directives["frame-src"] == {"'self'"}
     assert "'unsafe-inline'" not in str(directives)
+    assert "'unsafe-eval'" not in str(directives)
 
 
 def test_no_template_needs_inline_script_or_style():

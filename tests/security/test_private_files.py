@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.test import Client, override_settings
-from django.urls import re_path
+from django.urls import re_path, reverse
 from django.views.static import serve
 
 from core.storage import PrivateStorage, private_root, private_storage
@@ -164,13 +164,35 @@ def test_downloads_hand_the_file_to_the_proxy(world):
         block_id=ACTIVITY_ID,
         package=world.package,
     )
-    library = names["h5p library"].removeprefix("h5p/libraries/")
+    library, _slash, path = (
+        names["h5p library"].removeprefix("h5p/libraries/").partition("/")
+    )
     # The sandboxed player's files: reached by capability, without a session.
     downloads["h5p content"] = (
         Client(),
         f"{files_url(token, 'content')}/content/content.json",
     )
-    downloads["h5p library"] = (Client(), f"{files_url(token, 'libraries')}/{library}")
+    # The lesson page's own fetches: content with the session, library code
+    # and files public by their versioned names.
+    downloads["h5p content, for the lesson page"] = (
+        owner,
+        reverse(
+            "courses:h5p_content",
+            args=[world.quiz_lesson.pk, ACTIVITY_ID, "content.json"],
+        ),
+    )
+    names["h5p content, for the lesson page"] = names["h5p content"]
+    versioned = world.package.assets["libraries"][library]
+    downloads["h5p library"] = (
+        Client(),
+        reverse("courses:h5p_library_file", args=[versioned, path]),
+    )
+    asset = world.package.assets["js"]
+    downloads["h5p asset"] = (
+        Client(),
+        reverse("courses:h5p_asset", args=[asset]),
+    )
+    names["h5p asset"] = f"h5p/assets/{asset}"
     for kind, (client, url) in downloads.items():
         response = client.get(url)
         assert _accel(response) == f"/_private/{names[kind]}", kind

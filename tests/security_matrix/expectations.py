@@ -47,11 +47,16 @@ PROJECT = {
     "courses:withdraw": E(get="405 405 405 405 405 405", post="L R 404 404 404 404", changes="teacher"),
     "courses:lesson_complete": E(get="405 405 405 405 405 405", post="L R R R R R", kw={"lesson_id": "lesson.pk"}, changes="teacher"),
     "courses:reflection_submit": E(get="405 405 405 405 405 405", post="L R R R R R", kw={"lesson_id": "reflection_lesson.pk", "block_id": "=matrix-prompt"}, data={"text": "=我的研修体会写在这里"}, changes="teacher"),
+    # The player's library code, aggregated, and its libraries' files by
+    # versioned folder: public, like static files (no learner's data).
+    "courses:h5p_asset": E(get="200 200 200 200 200 200", kw={"name": "h5p_asset"}),
+    "courses:h5p_library_file": E(get="200 200 200 200 200 200", kw={"versioned": "h5p_versioned", "path": "=library.json"}),
+    # Content files for the lesson page to hand to its player: who may play.
+    "courses:h5p_content": E(get="L 200 403 403 200 200", kw={"path": "=content.json"}),
     # The sandboxed player has no session: the owner's capability token alone
-    # opens the embed page and the files, whoever holds it (only the owner's
+    # opens the files too big to hand over, whoever holds it (only the owner's
     # lesson page is given it). Bad, expired and revoked tokens:
     # tests/courses/test_h5p_serving.py.
-    "courses:h5p_embed": E(get="200 200 200 200 200 200", kw={"token": "h5p_token"}),
     "courses:h5p_file": E(get="200 200 200 200 200 200", kw={"token": "h5p_token"}),
     "courses:xapi_statement": E(get="405 405 405 405 405 405", post="L 200 400 400 400 400", json=lambda w: {"verb": {"id": "http://adlnet.gov/expapi/verbs/passed"}, "object": {"id": activity_iri(w.quiz_lesson, ACTIVITY_ID)}, "result": {"score": {"scaled": 1}}}, changes="teacher"),
     "courses:h5p_user_data": E(get="L 200 403 403 200 200", post="L 200 403 403 200 200", data={"data": '={{"answers": [1]}}'}, changes="teacher trainer office"),

@@ -225,6 +225,8 @@ def build_world() -> SimpleNamespace:
         batch=batch, audit=audit, document=document, placement=placement,
         placement_round=placement.round, log=log, attachment=attachment,
         export_job=export_job,
+        h5p_asset=package.assets["js"],
+        h5p_versioned=package.assets["libraries"]["H5P.LmsQuiz-1.0"],
         h5p_token=embed_token(
             user=owner, lesson=pages.quiz_lesson, block_id="matrix-quiz",
             package=package,
