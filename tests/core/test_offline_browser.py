@@ -3,14 +3,18 @@ teacher opened and the courses they kept, shows them offline, keeps nothing
 of sign-in or the office, and forgets everything personal on sign-out.
 http://localhost is a secure context, so the worker runs on the live server."""
 
+import base64
 import contextlib
+import io
 import time
+import zipfile
 
 import pytest
 
 from core.offline import user_key
 from courses import services
-from courses.models import LessonProgress
+from courses.models import CoursePage, LessonProgress
+from tests.courses import test_h5p_browser
 from tests.courses.test_h5p_browser import _session_cookie
 from tests.fixtures.pages import LESSON_TEXT
 from tests.fixtures.people import with_totp
@@ -22,6 +26,9 @@ pytestmark = [
 ]
 
 OFFLINE_TITLE = "你现在离线"
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 # Every cache's entries as paths (with the query), by cache name.
 CACHED = """async () => {
   const out = {};
@@ -269,3 +276,96 @@ def test_an_unvisited_page_offline_shows_the_offline_page(
     assert "你现在离线，这个页面没有保存在这部手机上" in text
     assert any(name.startswith("hongxi-shell-") for name in names)
     assert width <= 360
+
+
+# --- H5P activities offline (the player hand-over: the lesson page fetches the
+# player's code and the content's files itself, same origin) -----------------
+
+OFFLINE_URLS = """() => JSON.parse(
+  document.getElementById("offline-urls").textContent)"""
+
+
+def wait_until_playing(page, questions):
+    """The activity plays: the lesson page's marker, and the quiz inside the
+    sandboxed frame."""
+    page.locator(".h5p-activity").scroll_into_view_if_needed()
+    page.wait_for_selector('.h5p-activity[data-playing="true"]', timeout=30_000)
+    frame = page.frame_locator("iframe.h5p-sandbox")
+    frame.locator("fieldset.h5p-lmsquiz-q").first.wait_for(timeout=20_000)
+    return frame.locator("fieldset.h5p-lmsquiz-q").count() == questions
+
+
+@pytest.fixture
+def quiz_lesson(settings, tmp_path, catalog, category, monkeypatch):
+    """test_h5p_browser's quiz lesson, its package holding a content file
+    (an image) too, which the lesson page hands over to the player."""
+    real_build = test_h5p_browser.build_quiz_package
+
+    def build_with_image(**quiz):
+        buffer = io.BytesIO(real_build(**quiz))
+        with zipfile.ZipFile(buffer, "a") as archive:
+            archive.writestr("content/images/photo.png", PNG)
+        return buffer.getvalue()
+
+    monkeypatch.setattr(test_h5p_browser, "build_quiz_package", build_with_image)
+    return test_h5p_browser.quiz_lesson.__wrapped__(
+        settings, tmp_path, catalog, category
+    )
+
+
+@pytest.fixture
+def enrolled_quiz(teacher, quiz_lesson):
+    lesson, quiz = quiz_lesson
+    course = CoursePage.objects.parent_of(lesson).get()
+    services.enrolment_create(user=teacher, course=course)
+    return course.url, lesson.url, len(quiz["questions"])
+
+
+def test_a_visited_h5p_lesson_plays_offline(
+    live_server, client, teacher, enrolled_quiz
+):
+    _course_url, url, questions = enrolled_quiz
+    cookie = _session_cookie(client, teacher, live_server)
+    with browser_page(live_server, cookie) as (context, page):
+        page.goto(live_server.url + url)
+        controlled(page)
+        wanted = set(page.evaluate(OFFLINE_URLS))
+        deadline = time.monotonic() + 20
+        while not wanted <= cached_paths(page) or url not in personal_paths(page):
+            assert time.monotonic() < deadline, cached(page)
+            time.sleep(0.3)
+        personal = personal_paths(page)
+        context.set_offline(True)
+        page.reload()
+        plays = wait_until_playing(page, questions)
+    assert plays
+    content = {path for path in wanted if "/activities/quiz-1/files/" in path}
+    assert content and content <= personal
+    assert any(path.startswith("/h5p/assets/") for path in wanted)
+
+
+def test_a_kept_courses_h5p_lesson_plays_offline_unvisited(
+    live_server, client, teacher, enrolled_quiz
+):
+    course_url, url, questions = enrolled_quiz
+    cookie = _session_cookie(client, teacher, live_server)
+    with browser_page(live_server, cookie) as (context, page):
+        page.goto(live_server.url + course_url)
+        controlled(page)
+        page.locator('#offline-keep [data-action="keep"]').click()
+        page.wait_for_function(
+            "() => document.querySelector('#offline-keep').classList.contains('kept')",
+            timeout=30_000,
+        )
+        personal = personal_paths(page)
+        context.set_offline(True)
+        page.goto(live_server.url + url)
+        plays = wait_until_playing(page, questions)
+    assert url in personal
+    # The content file went to the person's own cache, not a shared one.
+    assert any(
+        path.endswith("/activities/quiz-1/files/images/photo.png") for path in personal
+    ), personal
+    assert plays
+    # Keeping is no visit.
+    assert not LessonProgress.objects.filter(user=teacher).exists()
