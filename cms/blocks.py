@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.images.blocks import ImageChooserBlock
+
+from .images import ImageChooserBlock
 
 
 class HeadingBlock(blocks.StructBlock):

@@ -4,21 +4,38 @@ documents, H5P activities and reflection prompts."""
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.blocks import BaseStreamBlock
+from cms.images import ImageChooserBlock
 
 
 class VideoBlock(blocks.StructBlock):
     """A video file uploaded to the site (no third-party players on slow links),
-    with a poster shown before it loads and optional captions (WebVTT)."""
+    with a poster shown before it loads and optional captions (WebVTT). The
+    page loads nothing of the video until it is played (preload="none")."""
 
     title = blocks.CharBlock(label=_("Title"), max_length=120)
     video = DocumentChooserBlock(
         label=_("Video file"), help_text=_("An MP4 or WebM file.")
     )
-    poster = ImageChooserBlock(label=_("Poster image"), required=False)
+    poster = ImageChooserBlock(
+        label=_("Poster image"),
+        required=False,
+        help_text=_(
+            "Shown before the video plays; without one, a light card with the title."
+        ),
+    )
+    duration = blocks.RegexBlock(
+        label=_("Length"),
+        regex=r"^(\d{1,2}:)?[0-5]?\d:[0-5]\d$",
+        required=False,
+        max_length=8,
+        help_text=_("How long the video runs, as minutes:seconds, e.g. 12:30."),
+        error_messages={
+            "invalid": _("Write the length as minutes:seconds, e.g. 12:30.")
+        },
+    )
     captions = DocumentChooserBlock(label=_("Captions (WebVTT)"), required=False)
     transcript = blocks.TextBlock(label=_("Transcript"), required=False)
 

@@ -513,3 +513,16 @@ class PrivateDocumentFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"讲义{n}")
     file = factory.django.FileField(data=b"%PDF-1.4\n%%EOF\n", filename="handout.pdf")
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A public site image (Wagtail's), real JPEG bytes, 1600x900 unless
+    `file__width` and `file__height` say otherwise."""
+
+    class Meta:
+        model = "wagtailimages.Image"
+
+    title = factory.Sequence(lambda n: f"课堂照片{n}")
+    file = factory.django.ImageField(
+        width=1600, height=900, format="JPEG", color="#3a7d5c", filename="photo.jpg"
+    )

@@ -4,6 +4,8 @@ the user's state in each; the catalog's URL."""
 from django.db.models import Count
 from django.db.models.functions import Length, Substr
 
+from cms.images import prefetch_cover_renditions
+
 from ..models import (
     Audience,
     CourseCategory,
@@ -58,6 +60,7 @@ def catalog_for(*, index, user, params) -> dict:
             lookup = "category__code" if name == "category" else name
             courses = courses.filter(**{lookup: value})
     courses = list(courses)
+    prefetch_cover_renditions(courses)  # one query for every card's cover
     return {
         "courses": courses,
         "lesson_counts": lesson_counts(courses),

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "people.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Text answers of the views gzipped, with Django's length mitigation
+    # against BREACH and CSRF tokens masked per request (core.middleware).
+    "core.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
