@@ -39,6 +39,7 @@ CONTENT_PATH = r"^/learn/lessons/\d+/activities/[^/]+/files/"
 # The outbox helper's replay for Background Sync; the worker loads it only
 # where the file exists (static files found by the finders).
 OUTBOX_REPLAY = "js/outbox-replay.js"
+IDB_KEYVAL = "idb-keyval/umd.js"
 
 
 @require_GET
@@ -107,7 +108,10 @@ def _worker_context() -> dict:
         "contentPath": CONTENT_PATH,
     }
     replay = static(OUTBOX_REPLAY) if finders.find(OUTBOX_REPLAY) else ""
+    # outbox-replay.js loads idb-keyval itself in a worker, from this URL.
+    idb_keyval = static(IDB_KEYVAL) if finders.find(IDB_KEYVAL) else ""
     return {
+        "idb_keyval_url": idb_keyval,
         "config_json": json.dumps(config, indent=1, sort_keys=True),
         "workbox_sw_url": static("workbox/workbox-sw.js"),
         "outbox_replay_url": replay,

@@ -17,7 +17,8 @@
 "use strict";
 var CONFIG = {{ config_json|safe }};
 importScripts("{{ workbox_sw_url }}");
-{% if outbox_replay_url %}importScripts("{{ outbox_replay_url }}");{% endif %}
+{% if outbox_replay_url %}{% if idb_keyval_url %}self.hongxiOutboxIdbKeyvalUrl = "{{ idb_keyval_url }}";
+{% endif %}importScripts("{{ outbox_replay_url }}");{% endif %}
 workbox.setConfig({
   debug: false,
   modulePathCb: function (name) { return CONFIG.modules[name]; },

@@ -96,7 +96,7 @@ def test_service_worker_loads_the_outbox_replay_only_where_it_exists(
     real_find = finders.find
 
     def find(path, *args, **kwargs):
-        if path == views.OUTBOX_REPLAY:
+        if path in (views.OUTBOX_REPLAY, views.IDB_KEYVAL):
             return present
         return real_find(path, *args, **kwargs)
 
@@ -108,6 +108,8 @@ def test_service_worker_loads_the_outbox_replay_only_where_it_exists(
     line = 'importScripts("/static/js/outbox-replay.js");'
     assert line not in without and "hongxiOutboxReplay" not in without
     assert line in with_replay
+    keyval = 'self.hongxiOutboxIdbKeyvalUrl = "/static/idb-keyval/umd.js";'
+    assert with_replay.index(keyval) < with_replay.index(line)
     assert 'event.tag === "hongxi-outbox"' in with_replay
     assert "self.hongxiOutboxReplay()" in with_replay
 
