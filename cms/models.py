@@ -7,6 +7,7 @@ from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from core.offline import KeepableOfflinePage
 from core.storage import private_storage
 
 from .blocks import BaseStreamBlock
@@ -37,7 +38,7 @@ class PrivateDocument(AbstractDocument):
         verbose_name_plural = _("documents")
 
 
-class HomePage(Page):
+class HomePage(KeepableOfflinePage, Page):
     """The site's front page: the programme in brief and the way in."""
 
     intro = models.TextField(_("introduction"), blank=True)

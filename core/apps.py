@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from .checks import check_rate_limit_cache
         from .converters import DatabaseIdConverter
+        from .offline import note_sign_out  # noqa: F401 (connects the signal)
 
         register_converter(DatabaseIdConverter, "id")
         checks.register(check_rate_limit_cache, checks.Tags.caches)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.offline import keep_offline
 from people.permissions import require
 
 from . import permissions, selectors, services
@@ -19,6 +20,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 @login_required
+@keep_offline
 def my_learning(request):
     return render(
         request, "courses/my_learning.html", selectors.my_learning(request.user)

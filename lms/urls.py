@@ -35,6 +35,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The web app manifest, the service worker (at the root, so that its scope
+    # is the whole site) and the page it shows offline.
+    path("", include("core.urls")),
     # The teacher import is an app of its own; its pages stay people:import_*.
     path(
         "",

@@ -12,6 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.offline import KeepableOfflinePage, is_keep_request
 from courses.blocks import LessonStreamBlock
 
 from .programmes import Audience
@@ -79,7 +80,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(KeepableOfflinePage, Page):
     """课程/模块: a course of lessons worth a number of credit hours (学时)."""
 
     class Kind(models.TextChoices):
@@ -200,6 +201,17 @@ class CoursePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_context(course=self, user=request.user))
+        enrolment = context["enrolment"]
+        if enrolment is not None and enrolment.is_active:
+            # What "keep this course offline" fetches (static/js/offline-course.js).
+            context["offline_course"] = {
+                "id": self.pk,
+                "title": self.title,
+                "url": self.get_url(request),
+                "lessons": [
+                    state.lesson.get_url(request) for state in context["lesson_states"]
+                ],
+            }
         return context
 
     def completed_lessons_needed(self, lessons_total: int) -> int:
@@ -209,7 +221,7 @@ class CoursePage(Page):
         return lessons_total
 
 
-class LessonPage(Page):
+class LessonPage(KeepableOfflinePage, Page):
     """课时/学习单元: one sitting of study inside a course."""
 
     summary = models.TextField(_("summary"), blank=True)
@@ -264,7 +276,8 @@ class LessonPage(Page):
         from courses.forms import draft_key
         from courses.services import lesson_visit
 
-        if request.user.is_authenticated:
+        # Keeping a course offline fetches every lesson: that is no visit.
+        if request.user.is_authenticated and not is_keep_request(request):
             lesson_visit(user=request.user, lesson=self)
         # Answers the server refused come back into their forms, once.
         request.reflection_drafts = {

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.outbox.OutboxMiddleware",
+    "core.offline.OfflineHeadersMiddleware",
     "cms.middleware.UnstorableTextMiddleware",
     "people.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "people.context_processors.navigation",
                 "core.outbox.outbox",
+                "core.context_processors.offline",
             ],
         },
     },
@@ -218,6 +220,12 @@ STATICFILES_DIRS = [
     ("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
     # IndexedDB for the offline outbox (static/js/outbox-replay.js).
     ("idb-keyval", BASE_DIR / "node_modules" / "idb-keyval" / "dist"),
+    # The service worker's machinery (core.views.service_worker), from npm too:
+    # Workbox's loader and the modules it loads, all as /static/workbox/<file>.
+    *(
+        ("workbox", BASE_DIR / "node_modules" / f"workbox-{name}" / "build")
+        for name in ("sw", "core", "routing", "strategies", "cacheable-response")
+    ),
 ]
 # Public media: only what anyone may see (site images). Everything about a
 # person, lesson documents and all H5P packages and content go to the private

@@ -25,6 +25,11 @@ TOKEN = "=" + "0" * 32
 
 # The project's own views --------------------------------------------------
 PROJECT = {
+    # core: the web app manifest, the service worker and its offline page are
+    # the same for everyone (nothing personal in them; tests/core/test_offline.py).
+    "core:manifest": E(get="200 200 200 200 200 200", post="405 405 405 405 405 405"),
+    "core:service_worker": E(get="200 200 200 200 200 200", post="405 405 405 405 405 405"),
+    "core:offline": E(get="200 200 200 200 200 200", post="405 405 405 405 405 405"),
     # people
     "people:start": E(get="L R R R H R"),
     "people:me": E(get="L 200 200 200 200 200"),

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # The project's own apps: every URL they serve must be in the matrix.
 PROJECT_APPS = (
+    "core",
     "people",
     "courses",
     "certificates",
