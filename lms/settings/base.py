@@ -241,9 +241,8 @@ PRIVATE_STORAGE = {"BACKEND": "core.storage.PrivateStorage"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": PRIVATE_STORAGE,
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
-    },
+    # WhiteNoise's hashed, precompressed files; our own JS and CSS minified.
+    "staticfiles": {"BACKEND": "core.static_storage.MinifiedStaticFilesStorage"},
 }
 
 CACHES = {
