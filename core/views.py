@@ -33,6 +33,9 @@ SHELL_FILES = (
     "js/site.js",
     "js/offline-course.js",
     "js/h5p-lesson.js",
+    "js/outbox.js",
+    "js/outbox-replay.js",
+    "idb-keyval/umd.js",
     "icons/icon-192.png",
 )
 CONTENT_PATH = r"^/learn/lessons/\d+/activities/[^/]+/files/"

@@ -21,6 +21,64 @@
     });
   });
 
+  // The offline outbox (static/js/outbox.js) loads when a page needs it, not
+  // on every page (a teacher pays for each byte): when something of this
+  // phone's waits or a sent notice is due, when a form sends through it
+  // ("mark as done"), or when a record is sent (HongxiOutbox.send, which
+  // h5p-lesson.js calls). <meta name="hongxi-outbox"> names the script and
+  // the data it is given; it is there only for someone signed in.
+  (function outboxLoader() {
+    var tag = document.querySelector('meta[name="hongxi-outbox"]');
+    if (!tag || window.HongxiOutbox) return;
+    var loading = null;
+    function loaded() { return window.HongxiOutbox && !window.HongxiOutbox.lazy; }
+    function load() {
+      if (loaded()) return Promise.resolve(window.HongxiOutbox);
+      if (!loading) {
+        loading = new Promise(function (resolve, reject) {
+          var script = document.createElement("script");
+          script.src = tag.getAttribute("content");
+          script.setAttribute("data-idb-keyval", tag.getAttribute("data-idb-keyval"));
+          script.setAttribute("data-replay", tag.getAttribute("data-replay"));
+          script.onload = function () {
+            if (loaded()) resolve(window.HongxiOutbox); else reject(new Error("outbox"));
+          };
+          script.onerror = function () { loading = null; reject(new Error("outbox")); };
+          document.head.appendChild(script);
+        });
+      }
+      return loading;
+    }
+    function later(name) {
+      return function () {
+        var args = arguments;
+        return load().then(function (outbox) { return outbox[name].apply(outbox, args); });
+      };
+    }
+    window.HongxiOutbox = { lazy: true, send: later("send"), count: later("count"), flush: later("flush") };
+    window.HongxiOutboxLoad = load;
+    var due;
+    try {
+      due = localStorage.getItem("hongxi-outbox-pending") === "1" ||
+        (localStorage.getItem("hongxi-outbox-waiting") || "[]") !== "[]";
+    } catch (error) {
+      due = true;
+    }
+    if (due) load().catch(function () {});
+    // A form that sends through the outbox, submitted before it is here:
+    // held until it is, then submitted again (its own handler takes it).
+    window.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (loaded() || !form.matches || !form.matches("form[data-outbox]")) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      var submitter = event.submitter;
+      load().then(function () {
+        if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+      }, function () { form.submit(); });
+    }, true);
+  })();
+
   // The service worker (templates/core/sw.js) and the person it keeps pages for.
   // Signing out first empties that person's caches here, so that the next person
   // on a shared phone finds nothing of theirs (the server also answers

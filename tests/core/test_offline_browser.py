@@ -369,3 +369,32 @@ def test_a_kept_courses_h5p_lesson_plays_offline_unvisited(
     assert plays
     # Keeping is no visit.
     assert not LessonProgress.objects.filter(user=teacher).exists()
+
+
+def test_mark_as_done_offline_on_a_page_that_never_loaded_the_outbox(
+    live_server, client, teacher, enrolled_course
+):
+    """site.js loads the outbox only when a page needs it; offline, the
+    worker's shell has it, so "mark as done" waits on the phone and is sent
+    once online (counted once)."""
+    lesson = enrolled_course.lessons[0]
+    url = lesson.url
+    cookie = _session_cookie(client, teacher, live_server)
+    with browser_page(live_server, cookie) as (context, page):
+        page.goto(live_server.url + url)
+        controlled(page)
+        wait_until_cached(page, url)
+        page.reload()  # now under the worker, the outbox never loaded
+        loaded_before = page.evaluate("() => !window.HongxiOutbox.lazy")
+        context.set_offline(True)
+        page.get_by_role("button", name="标记本课时为已完成").click()
+        page.locator(".outbox-saved").wait_for()
+        context.set_offline(False)
+        page.wait_for_function(
+            "() => document.getElementById('outbox-notice').textContent"
+            ".includes('记录已发送')",
+            timeout=30_000,
+        )
+    assert loaded_before is False
+    progress = LessonProgress.objects.get(user=teacher, lesson=lesson)
+    assert progress.status == "completed"

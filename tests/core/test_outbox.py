@@ -65,13 +65,15 @@ def test_learner_pages_carry_the_key_and_the_outbox_visitors_do_not(
     page = client.get(lesson.url).content.decode()
 
     assert f'<meta name="hongxi-user" content="{user_key(teacher)}">' in page
-    # One small script before the page's own; it loads the queue's code
-    # (idb-keyval, outbox-replay.js) when something is to be sent or waits.
-    scripts = re.findall(r'<script src="([^"]+)"([^>]*)>', page)
-    outbox = [attrs for src, attrs in scripts if src.endswith("/js/outbox.js")]
-    assert len(outbox) == 1 and " defer" in outbox[0]
-    assert 'data-idb-keyval="/static/idb-keyval/umd.js"' in outbox[0]
-    assert 'data-replay="/static/js/outbox-replay.js"' in outbox[0]
+    # No script of its own on every page: site.js loads outbox.js when the
+    # page needs it (something waits, a form or an activity sends), and
+    # outbox.js the queue's code (idb-keyval, outbox-replay.js).
+    outbox = re.findall(r'<meta name="hongxi-outbox" content="([^"]+)"([^>]*)>', page)
+    assert len(outbox) == 1 and outbox[0][0] == "/static/js/outbox.js"
+    assert 'data-idb-keyval="/static/idb-keyval/umd.js"' in outbox[0][1]
+    assert 'data-replay="/static/js/outbox-replay.js"' in outbox[0][1]
+    assert page.index('name="hongxi-outbox"') < page.index("/js/site.js")
+    assert 'src="/static/js/outbox.js"' not in page
     assert 'src="/static/js/outbox-replay.js"' not in page
     assert 'id="outbox-notice"' in page and 'aria-live="polite"' in page
     assert 'data-outbox="lesson-complete"' in page

@@ -147,7 +147,12 @@ def _wait_notice(page, text, timeout=20_000):
 
 
 def _ready(page):
-    page.wait_for_function("() => window.HongxiOutbox !== undefined")
+    """The page's outbox is there. site.js loads it when the page needs it;
+    a phone with the service worker has it from the worker's shell even
+    offline, but these tests keep the worker out, so it is loaded online."""
+    page.wait_for_function("() => window.HongxiOutboxLoad || window.HongxiOutbox")
+    page.evaluate("() => window.HongxiOutboxLoad && window.HongxiOutboxLoad()")
+    page.wait_for_function("() => window.HongxiOutbox && !window.HongxiOutbox.lazy")
 
 
 def test_mark_as_done_offline_waits_on_the_phone_and_is_sent_once_online(
