@@ -21,6 +21,7 @@ Layout, in the private storage beside libraries/ and content/:
 """
 
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -32,7 +33,6 @@ import tempfile
 from pathlib import Path
 
 import brotli
-import zopfli.gzip
 from django.conf import settings
 
 from .metadata import LIBRARY_FOLDER_RE, parse_dependencies
@@ -459,9 +459,7 @@ def _write_asset(text: str, suffix: str) -> str:
     target = assets_root() / name
     if not (target.is_file() and Path(f"{target}.br").is_file()):
         assets_root().mkdir(parents=True, exist_ok=True)
-        # zopfli: a gzip file any client reads, some 5% smaller than zlib's
-        # best, for the browsers that are not sent brotli (plain HTTP).
-        _write_atomically(Path(f"{target}.gz"), zopfli.gzip.compress(data))
+        _write_atomically(Path(f"{target}.gz"), gzip.compress(data, 9, mtime=0))
         _write_atomically(Path(f"{target}.br"), brotli.compress(data, quality=11))
         _write_atomically(target, data)
     return name
