@@ -33,6 +33,8 @@ import tempfile
 from pathlib import Path
 
 import brotli
+import rcssmin
+import rjsmin
 from django.conf import settings
 
 from .metadata import LIBRARY_FOLDER_RE, parse_dependencies
@@ -105,7 +107,8 @@ def build(package) -> dict:
         meta = _library_json(folder)
         for entry in meta.get("preloadedJs", []):
             path = library_dir(folder) / entry["path"]
-            js_parts.append(f"/* {folder}/{entry['path']} */\n{_read_text(path)}")
+            code = rjsmin.jsmin(_read_text(path), keep_bang_comments=True)
+            js_parts.append(f"/*! {folder}/{entry['path']} */\n{code}")
         for entry in meta.get("preloadedCss", []):
             path = library_dir(folder) / entry["path"]
             sheets.append(
@@ -117,12 +120,12 @@ def build(package) -> dict:
     css_parts.append(_core_css(used))
     for folder, name, css in sheets:
         css_parts.append(
-            f"/* {folder}/{name} */\n"
+            f"/*! {folder}/{name} */\n"
             + _inline_urls(css, folder, posixpath.dirname(name), versions, used)
         )
     return {
         "js": _write_asset("\n;\n".join(js_parts), "js"),
-        "css": _write_asset("\n".join(css_parts), "css"),
+        "css": _write_asset(_minified_css("\n".join(css_parts)), "css"),
         "libraries": versions,
         "main": _main_library(package.h5p_json),
         "files": content_files(package),
@@ -236,6 +239,10 @@ def _core_css(used: set[int]) -> str:
 
     css = _inline_css_files(css, path.parent, link, core_dist(), used)
     return f"{css}\n{FRAME_CSS}"
+
+
+def _minified_css(css: str) -> str:
+    return rcssmin.cssmin(css, keep_bang_comments=True)
 
 
 def _without_text_fonts(css: str) -> str:

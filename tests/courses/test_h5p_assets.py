@@ -141,7 +141,7 @@ def test_css_gets_its_fonts_and_small_images_inlined_and_links_the_rest(private)
     built = assets.build(package)
 
     css = assets.asset_file(built["css"]).read_text()
-    icons = css[css.index("/* H5P.Icons-1.0/styles/icons.css */") :]
+    icons = css[css.index("/*! H5P.Icons-1.0/styles/icons.css */") :]
     # One font source, the smallest every phone reads, inlined.
     assert "url(data:font/woff2;base64," in icons
     assert "icons.eot" not in icons and "icons.ttf" not in icons
@@ -194,7 +194,7 @@ def test_text_fonts_of_a_library_are_dropped_for_the_phones_own(private):
     built = assets.build(_package(6, "H5P.Theme-1.0", main="H5P.Theme"))
 
     css = assets.asset_file(built["css"]).read_text()
-    theme = css[css.index("/* H5P.Theme-1.0/theme.css */") :]
+    theme = css[css.index("/*! H5P.Theme-1.0/theme.css */") :]
     assert "Open Sans" not in theme and "os.woff2" not in theme
     assert "OTk5" not in theme  # no base64 of the dropped font's bytes
     assert "body{font-family:system-ui," in theme
@@ -210,3 +210,21 @@ def test_the_glyphs_a_stylesheet_shows_are_read_from_its_content_strings():
 
 def test_bytes_that_are_not_a_font_are_used_whole(private):
     assert assets.subset_font(b"wOF2" + b"\0" * 64, {0xF00C}) is None
+
+
+def test_library_code_is_minified_and_keeps_its_licence(private):
+    source = (
+        "/*! Licence: MIT */\n// a note\n"
+        "var  answer = 42; /* more */\nvar s = '/* kept */';\n"
+    )
+    css = "/* note */\n.a  {  color : red ; }\n"
+    files = {"min.js": source, "min.css": css}
+    _library("H5P.Min-1.0", js=["min.js"], css=["min.css"], files=files)
+
+    built = assets.build(_package(7, "H5P.Min-1.0", main="H5P.Min"))
+
+    js = assets.asset_file(built["js"]).read_text()
+    assert "/*! Licence: MIT */" in js and "a note" not in js and "more" not in js
+    assert "var answer=42;" in js and "'/* kept */'" in js
+    css = assets.asset_file(built["css"]).read_text()
+    assert ".a{color:red}" in css and "note" not in css

@@ -242,7 +242,7 @@ def test_installing_aggregates_the_libraries_code_in_dependency_order(quiz):
 
     js = assets.asset_file(built["js"]).read_text()
     css = assets.asset_file(built["css"]).read_text()
-    assert "H5P.LmsQuiz" in js and "/* H5P.LmsQuiz-1.0/lmsquiz.js */" in js
+    assert "H5P.LmsQuiz" in js and "/*! H5P.LmsQuiz-1.0/lmsquiz.js */" in js
     assert ".h5p-lmsquiz" in css
     # The player core's CSS is folded in, its Latin text fonts dropped for
     # the phone's own fonts (which have Chinese and Yi).

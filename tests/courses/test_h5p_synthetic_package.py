@@ -75,7 +75,7 @@ def test_synthetic_package_installs_its_libraries_and_content(
     # The player's aggregated assets: all seven libraries' code in one file
     # each, the main library's last (it needs the others).
     js = (storage.h5p_root() / "assets" / package.assets["js"]).read_text()
-    assert js.index("H5P.Question = (function") < js.index("H5P.BenchChoice = (")
+    assert js.index("H5P.Question=(function") < js.index("H5P.BenchChoice=(")
     assert package.assets["main"].startswith("H5P.BenchChoice 1.16")
     # The icon font comes cut down to the two glyphs the answers show,
     # inlined; the whole font only by its versioned URL, fetched by a phone
