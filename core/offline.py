@@ -22,11 +22,10 @@ from django.contrib.auth.signals import user_logged_out
 from django.utils.cache import patch_vary_headers
 
 # One key names the person for the offline caches and the outbox alike.
-from .outbox import user_key
+from .outbox import USER_HEADER, user_key
 
 KEEP_HEADER = "X-Hongxi-Offline"
 KEEP_VALUE = "keep"
-USER_HEADER = "X-Hongxi-User"
 # A request the "keep this course offline" button makes: the page is stored,
 # but it is not a visit (courses.models.LessonPage.serve records none).
 PURPOSE_HEADER = "HTTP_X_HONGXI_PURPOSE"

@@ -79,5 +79,6 @@ class OutboxViewReachedMiddleware:
 
 
 def outbox(request):
-    """Context processor: the signed-in person's outbox key for base.html."""
+    """Context processor: the signed-in person's key for base.html ("" for
+    nobody), which names them to the outbox and the service worker alike."""
     return {"hongxi_user_key": user_key(getattr(request, "user", None))}

@@ -111,7 +111,6 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "people.context_processors.navigation",
                 "core.outbox.outbox",
-                "core.context_processors.offline",
             ],
         },
     },

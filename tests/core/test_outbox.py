@@ -209,35 +209,14 @@ def test_marking_a_completed_lesson_done_again_changes_nothing(client, teacher, 
     )
 
 
-def test_a_replayed_resume_state_saves_one_row(client, teacher, catalog, category):
-    from decimal import Decimal
-
-    from courses.models import CoursePage
-
+def test_a_replayed_resume_state_saves_one_row(
+    client, teacher, activity_lesson_in_new_course
+):
     package = H5PPackage.objects.create(
         title="测验", file="h5p/packages/quiz.h5p", status="ready"
     )
-    course = catalog.add_child(
-        instance=CoursePage(
-            title="互动课程", slug="state-course", code="STATE-1", summary="简介",
-            category=category, credit_hours=Decimal("1.0"),
-            estimated_hours=Decimal("1.0"),
-        )
-    )  # fmt: skip
-    lesson = course.add_child(
-        instance=LessonPage(
-            title="练习",
-            slug="practice",
-            body=[
-                {
-                    "type": "h5p",
-                    "id": "activity-1",
-                    "value": {"title": "测验", "package": package.pk, "pass_mark": 60},
-                }
-            ],
-        )
-    )
-    services.enrolment_create(user=teacher, course=course)
+    lesson = activity_lesson_in_new_course(package, block_id="activity-1")
+    services.enrolment_create(user=teacher, course=lesson.get_parent().specific)
     client.force_login(teacher)
     url = reverse("courses:h5p_user_data", args=[lesson.pk, "activity-1", "state", "0"])
     body = {"data": '{"answers":[1]}', "preload": "1", "invalidate": "0"}

@@ -3,7 +3,6 @@
 online again; a record of one person is never sent as another."""
 
 import os
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -27,7 +26,7 @@ from courses.models import (
 from courses.selectors import activity_iri
 
 # quiz_lesson is a fixture: imported, pytest finds it here.
-from tests.courses.test_h5p_browser import player_frame, quiz_lesson  # noqa: F401
+from tests.courses.test_h5p_browser import _wait_for, player_frame, quiz_lesson  # noqa: F401
 from tests.factories import ProfileFactory, UserFactory
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
@@ -65,15 +64,6 @@ def _session_cookie(user, live_server):
     }
 
 
-def _wait_for(condition, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.3)
-    return False
-
-
 @pytest.fixture
 def text_lesson(teacher, course_with_lessons):
     course = course_with_lessons(2)
@@ -82,34 +72,15 @@ def text_lesson(teacher, course_with_lessons):
 
 
 @pytest.fixture
-def activity_lesson(teacher, catalog, category, text_lesson):
+def activity_lesson(teacher, text_lesson, activity_lesson_in_new_course):
     """A lesson with one H5P activity in another course the teacher is
     enrolled in; statements are posted to it from the text lesson's page."""
     package = H5PPackage.objects.create(
         title="测验", file="h5p/packages/quiz.h5p", status="ready"
     )
-    course = catalog.add_child(
-        instance=CoursePage(
-            title="互动课程", slug="outbox-course", code="OUTBOX-1", summary="简介",
-            category=category, credit_hours=Decimal("1.0"),
-            estimated_hours=Decimal("1.0"),
-        )
-    )  # fmt: skip
-    lesson = course.add_child(
-        instance=LessonPage(
-            title="练习",
-            slug="practice",
-            body=[
-                {
-                    "type": "h5p",
-                    "id": "quiz-1",
-                    "value": {"title": "测验", "package": package.pk, "pass_mark": 60},
-                }
-            ],
-        )
-    )
-    services.enrolment_create(user=teacher, course=course)
-    return LessonPage.objects.get(pk=lesson.pk)
+    lesson = activity_lesson_in_new_course(package)
+    services.enrolment_create(user=teacher, course=lesson.get_parent().specific)
+    return lesson
 
 
 def _browser(playwright, errors, **context_options):

@@ -72,31 +72,17 @@ def test_lessons_get_the_strict_policy_and_frame_h5p_from_the_site_only(client):
 
 
 @pytest.fixture
-def world_lesson(client, teacher, catalog, category):
-    from decimal import Decimal
-
+def world_lesson(client, teacher, activity_lesson_in_new_course):
     from courses import services
-    from courses.models import CoursePage, H5PPackage, LessonPage
+    from courses.models import H5PPackage
 
     package = H5PPackage.objects.create(
         title="测验", file="h5p/packages/q.h5p", status="ready",
         assets={"js": "0" * 24 + ".js", "css": "0" * 24 + ".css", "libraries": {},
                 "main": "H5P.LmsQuiz 1.0", "files": []},
     )  # fmt: skip
-    course = catalog.add_child(
-        instance=CoursePage(
-            title="课程", slug="csp-course", code="CSP-1", summary="简介",
-            category=category, credit_hours=Decimal(1), estimated_hours=Decimal(1),
-        )
-    )  # fmt: skip
-    lesson = course.add_child(
-        instance=LessonPage(
-            title="测验", slug="quiz",
-            body=[{"type": "h5p", "id": "quiz-1",
-                   "value": {"title": "测验", "package": package.pk, "pass_mark": 60}}],
-        )
-    )  # fmt: skip
-    services.enrolment_create(user=teacher, course=course)
+    lesson = activity_lesson_in_new_course(package)
+    services.enrolment_create(user=teacher, course=lesson.get_parent().specific)
     client.force_login(teacher)
     return client, lesson.url
 
