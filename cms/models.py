@@ -11,6 +11,7 @@ from core.offline import KeepableOfflinePage
 from core.storage import private_storage
 
 from .blocks import BaseStreamBlock
+from .serving import ServedPage
 
 
 def document_upload_to(instance, filename: str) -> str:
@@ -38,7 +39,7 @@ class PrivateDocument(AbstractDocument):
         verbose_name_plural = _("documents")
 
 
-class HomePage(KeepableOfflinePage, Page):
+class HomePage(KeepableOfflinePage, ServedPage, Page):
     """The site's front page: the programme in brief and the way in."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -53,7 +54,7 @@ class HomePage(KeepableOfflinePage, Page):
         verbose_name = _("home page")
 
 
-class ContentPage(Page):
+class ContentPage(ServedPage, Page):
     """A plain page of text and images: programme news, guides, resources."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -52,3 +52,37 @@ class TextGZipMiddleware(GZipMiddleware):
         if not is_compressible(response):
             return response
         return super().process_response(request, response)
+
+
+def sessionless(view):
+    """Mark a view that answers everyone alike and reads nothing of the
+    visitor (content-hashed files): SessionlessViewMiddleware calls it before
+    sessions and sign-in, so that it costs no query."""
+    view.sessionless = True
+    return view
+
+
+class SessionlessViewMiddleware:
+    """Calls @sessionless views under settings.SESSIONLESS_PATH_PREFIXES
+    straight away, before the session, the signed-in user and the rest of the
+    middleware below it are looked at. Goes right after WhiteNoise, which does
+    the same for static files; what is above it (security headers, the
+    content security policy) applies as to every response."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.prefixes = tuple(settings.SESSIONLESS_PATH_PREFIXES)
+
+    def __call__(self, request):
+        if self.prefixes and request.path_info.startswith(self.prefixes):
+            from django.urls import Resolver404, resolve
+
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+            if match is not None and getattr(match.func, "sessionless", False):
+                return match.func(request, *match.args, **match.kwargs)
+        return self.get_response(request)

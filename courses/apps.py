@@ -21,3 +21,19 @@ class CoursesConfig(AppConfig):
             tracks_recompute_on_progress, dispatch_uid="courses.tracks_recompute"
         )
         from . import registrations  # noqa: F401
+
+        self._connect_catalog_url()
+
+    def _connect_catalog_url(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import post_page_move
+
+        from .models import CourseIndexPage
+        from .selectors.catalog import forget_catalog_url
+
+        for signal in (post_save, post_delete, post_page_move):
+            signal.connect(
+                forget_catalog_url,
+                sender=CourseIndexPage,
+                dispatch_uid=f"courses.catalog_url.{id(signal)}",
+            )

@@ -27,6 +27,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.middleware import sessionless
 from core.serving import precompressed_file_response, private_file_response
 from core.storage import private_name
 
@@ -114,6 +115,7 @@ def _content_file_response(root: Path, path: str):
     )
 
 
+@sessionless
 @require_GET
 def h5p_asset(request, name):
     """A package's aggregated library JS or CSS (courses.h5p.assets): the
@@ -130,6 +132,7 @@ def h5p_asset(request, name):
     )
 
 
+@sessionless
 @require_GET
 def h5p_library_file(request, versioned, path):
     """A file of an installed library by its versioned folder

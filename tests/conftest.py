@@ -127,3 +127,15 @@ def _no_server_errors(request, server_errors):
     yield
     if server_errors and not request.node.get_closest_marker("server_error_expected"):
         pytest.fail("A request produced a server error: " + "; ".join(server_errors))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: what the app keeps there (sites,
+    page paths, permissions, the catalog link) describes the database, which
+    each test rolls back."""
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
+    yield

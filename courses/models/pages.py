@@ -12,6 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.serving import ServedPage
 from core.offline import KeepableOfflinePage, is_keep_request
 from courses.blocks import LessonStreamBlock
 
@@ -56,7 +57,7 @@ def _route_to_child(page, child_model, request, path_components):
     return Page.route(page, request, path_components)
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(ServedPage, Page):
     """The catalog (课程目录): every course, with filters."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -80,7 +81,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(KeepableOfflinePage, Page):
+class CoursePage(KeepableOfflinePage, ServedPage, Page):
     """课程/模块: a course of lessons worth a number of credit hours (学时)."""
 
     class Kind(models.TextChoices):
@@ -188,6 +189,8 @@ class CoursePage(KeepableOfflinePage, Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    # The course page shows its category (cms.serving).
+    serve_related = ("category",)
 
     class Meta:
         verbose_name = _("course")
@@ -221,7 +224,7 @@ class CoursePage(KeepableOfflinePage, Page):
         return lessons_total
 
 
-class LessonPage(KeepableOfflinePage, Page):
+class LessonPage(KeepableOfflinePage, ServedPage, Page):
     """课时/学习单元: one sitting of study inside a course."""
 
     summary = models.TextField(_("summary"), blank=True)
@@ -268,17 +271,37 @@ class LessonPage(KeepableOfflinePage, Page):
         from courses.selectors import lesson_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_page_context(lesson=self, user=request.user))
+        lesson_context = getattr(request, "lesson_context", None)
+        if lesson_context is None or lesson_context[0] != self.pk:
+            lesson_context = (
+                self.pk,
+                lesson_page_context(lesson=self, user=request.user),
+            )
+        context.update(lesson_context[1])
         context["reflection_drafts"] = getattr(request, "reflection_drafts", {})
         return context
 
     def serve(self, request, *args, **kwargs):
         from courses.forms import draft_key
+        from courses.selectors import lesson_page_context
         from courses.services import lesson_visit
 
-        # Keeping a course offline fetches every lesson: that is no visit.
-        if request.user.is_authenticated and not is_keep_request(request):
-            lesson_visit(user=request.user, lesson=self)
+        context = lesson_page_context(lesson=self, user=request.user)
+        # Opening a lesson starts it: a lesson already started or done costs
+        # nothing more. Keeping a course offline fetches every lesson: that is
+        # no visit.
+        if (
+            request.user.is_authenticated
+            and not context["lesson_status"]
+            and not is_keep_request(request)
+        ):
+            progress = lesson_visit(user=request.user, lesson=self)
+            if progress is not None:
+                context["lesson_status"] = progress.status
+                for state in context["lesson_states"]:
+                    if state.lesson.pk == self.pk:
+                        state.status = progress.status
+        request.lesson_context = (self.pk, context)
         # Answers the server refused come back into their forms, once.
         request.reflection_drafts = {
             block_id: request.session.pop(draft_key(self.pk, block_id))

@@ -1,10 +1,12 @@
 """Reads for the catalog page: courses with their filters, lesson counts and
 the user's state in each; the catalog's URL."""
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import Length, Substr
 
 from cms.images import prefetch_cover_renditions
+from cms.serving import any_view_restriction
 
 from ..models import (
     Audience,
@@ -41,11 +43,14 @@ def catalog_for(*, index, user, params) -> dict:
     audience and delivery; with the user's enrolments and completions."""
     courses = (
         CoursePage.objects.live()
-        .public()
         .child_of(index)
         .select_related("category", "cover_image")
         .order_by("path")
     )
+    # Courses behind a view restriction are not listed; while the site has
+    # none, asking costs a query for nothing.
+    if any_view_restriction():
+        courses = courses.public()
     selected = {}
     choices = {
         "category": {c.code: c for c in CourseCategory.objects.all()},
@@ -85,7 +90,30 @@ def _user_course_states(user, courses) -> dict:
     return {"enrolled_ids": enrolled, "completions": completions}
 
 
+CATALOG_URL_KEY = "courses:catalog-url"
+CATALOG_URL_SECONDS = 300
+
+
+def catalog_link() -> dict | None:
+    """The course catalog's URL and title ({"url", "title"}), or None before it
+    has been created. The header links it on every page and every course page
+    names it: kept in the cache, dropped when the catalog page changes
+    (CoursesConfig.ready), and in any case after five minutes."""
+    kept = cache.get(CATALOG_URL_KEY)
+    if kept is not None:
+        return kept or None
+    index = CourseIndexPage.objects.live().only("url_path", "title").first()
+    link = {"url": index.url, "title": index.title} if index is not None else None
+    cache.set(CATALOG_URL_KEY, link or {}, CATALOG_URL_SECONDS)
+    return link
+
+
 def catalog_url() -> str | None:
     """Where the course catalog lives in the page tree, if it has been created."""
-    index = CourseIndexPage.objects.live().only("url_path").first()
-    return index.url if index is not None else None
+    link = catalog_link()
+    return link["url"] if link else None
+
+
+def forget_catalog_url(**kwargs) -> None:
+    """Receiver: the catalog page was saved, moved or deleted."""
+    cache.delete(CATALOG_URL_KEY)

@@ -4,6 +4,7 @@ activity player's options and results; who may read a document."""
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +14,6 @@ from ..h5p.l10n import core_l10n
 from ..models import (
     ActivityResult,
     CourseCompletion,
-    CourseIndexPage,
     CoursePage,
     Enrolment,
     H5PUserData,
@@ -24,9 +24,17 @@ from ..models import (
 )
 from ..models.learning import CompletionStatus
 from ..permissions import can_edit_page
+from .catalog import catalog_link
 
 # Resume states handed to the player, at most, per activity.
 MAX_PRELOADED_STATES = 50
+
+
+# What a list of lessons shows of each: its title and link, its length.
+LESSON_LINK_FIELDS = (
+    "id", "path", "depth", "url_path", "title", "live", "content_type_id",
+    "estimated_minutes",
+)  # fmt: skip
 
 
 @dataclass
@@ -36,15 +44,24 @@ class LessonState:
 
 
 def _lesson_states(user, course) -> list[LessonState]:
-    lessons = list(LessonPage.objects.live().child_of(course).order_by("path"))
-    progress = {}
-    if user.is_authenticated:
-        progress = dict(
-            LessonProgress.objects.filter(user=user, course=course).values_list(
-                "lesson_id", "status"
-            )
+    """The course's live lessons in order, with the user's status of each, in
+    one query; their bodies are not loaded (titles and links only)."""
+    lessons = (
+        LessonPage.objects.live()
+        .child_of(course)
+        .order_by("path")
+        .only(*LESSON_LINK_FIELDS)
+    )
+    if not user.is_authenticated:
+        return [LessonState(lesson) for lesson in lessons]
+    lessons = lessons.annotate(
+        progress_status=Subquery(
+            LessonProgress.objects.filter(user=user, lesson=OuterRef("pk")).values(
+                "status"
+            )[:1]
         )
-    return [LessonState(lesson, progress.get(lesson.pk, "")) for lesson in lessons]
+    )
+    return [LessonState(lesson, lesson.progress_status or "") for lesson in lessons]
 
 
 def next_lesson(states: list[LessonState]) -> LessonPage | None:
@@ -81,7 +98,7 @@ def course_page_context(*, course, user) -> dict:
         "missing_prerequisites": [],
         "next_lesson": None,
         "prerequisites": list(course.prerequisites.order_by("path")),
-        "catalog": CourseIndexPage.objects.parent_of(course).first(),
+        "catalog": catalog_link(),
     }
     if user.is_authenticated:
         context["enrolment"] = Enrolment.objects.filter(
@@ -241,7 +258,11 @@ def offline_urls(activity_options: dict) -> list[str]:
 
 
 def lesson_page_context(*, lesson, user) -> dict:
-    course = CoursePage.objects.parent_of(lesson).select_related("category").first()
+    course = (
+        CoursePage.objects.filter(path=lesson.path[: -lesson.steplen])
+        .select_related("category")
+        .first()
+    )
     states = _lesson_states(user, course)
     position = next(i for i, s in enumerate(states) if s.lesson.pk == lesson.pk)
     enrolment = None
@@ -250,9 +271,11 @@ def lesson_page_context(*, lesson, user) -> dict:
         enrolment = Enrolment.objects.filter(
             user=user, course=course, status=Enrolment.Status.ACTIVE
         ).first()
-        reflections = {
-            r.block_id: r for r in Reflection.objects.filter(user=user, lesson=lesson)
-        }
+        if lesson.reflection_block_ids:
+            reflections = {
+                r.block_id: r
+                for r in Reflection.objects.filter(user=user, lesson=lesson)
+            }
     can_study = enrolment is not None or can_edit_page(user, lesson)
     activities = lesson.activity_blocks
     results = {}

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "people.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-hashed H5P library code, the same for everyone: answered before
+    # sessions and sign-in (core.middleware.sessionless), no query.
+    "core.middleware.SessionlessViewMiddleware",
     # Text answers of the views gzipped, with Django's length mitigation
     # against BREACH and CSRF tokens masked per request (core.middleware).
     "core.middleware.TextGZipMiddleware",
@@ -243,6 +246,9 @@ STORAGES = {
     # WhiteNoise's hashed, precompressed files; our own JS and CSS minified.
     "staticfiles": {"BACKEND": "core.static_storage.MinifiedStaticFilesStorage"},
 }
+
+# Where core.middleware.SessionlessViewMiddleware looks for @sessionless views.
+SESSIONLESS_PATH_PREFIXES = ["/h5p/assets/", "/h5p/libraries/"]
 
 CACHES = {
     "default": {

@@ -60,7 +60,7 @@ def test_course_page_context_for_anonymous_visitor(course_with_lessons, catalog)
 
     assert context["enrolment"] is None
     assert context["next_lesson"] is None
-    assert context["catalog"] == catalog
+    assert context["catalog"] == {"url": catalog.url, "title": catalog.title}
     assert [s.status for s in context["lesson_states"]] == ["", ""]
 
 
@@ -234,8 +234,9 @@ def test_catalog_url_points_at_the_live_catalog(catalog):
 def test_catalog_for_query_budget(
     teacher, catalog, learning_world, django_assert_num_queries
 ):
-    # Categories, courses, their view restrictions (.public()), lesson counts,
-    # the teacher's enrolments and completions.
+    # Categories, whether the site has any view restriction (then kept in the
+    # cache), courses, lesson counts, the teacher's enrolments and
+    # completions.
     with django_assert_num_queries(6):
         context = selectors.catalog_for(index=catalog, user=teacher, params=NO_FILTERS)
         len(context["courses"])
@@ -246,8 +247,10 @@ def test_catalog_for_query_budget(
 def test_course_page_context_query_budget(
     teacher, learning_world, django_assert_num_queries
 ):
-    # Lessons, progress, prerequisites, catalog, enrolment, completion, then
-    # missing_prerequisites: the prerequisites again and their completions.
+    # Lessons with the teacher's status of each, prerequisites, the catalog's
+    # link (its page and the site's root paths for its URL: then kept in the
+    # cache), enrolment, completion, the prerequisites' completions, whether
+    # a track asks for the course.
     with django_assert_num_queries(8):
         context = selectors.course_page_context(
             course=learning_world.focus, user=teacher
@@ -259,9 +262,9 @@ def test_course_page_context_query_budget(
 def test_lesson_page_context_query_budget(
     teacher, learning_world, django_assert_num_queries
 ):
-    # Course, lessons, progress, enrolment, reflections; an enrolled teacher
-    # needs no page-permission check.
-    with django_assert_num_queries(5):
+    # Course, lessons with the teacher's status of each, enrolment,
+    # reflections; an enrolled teacher needs no page-permission check.
+    with django_assert_num_queries(4):
         context = selectors.lesson_page_context(
             lesson=learning_world.focus.lessons[-1], user=teacher
         )

@@ -252,11 +252,12 @@ def test_school_staff_page_query_count_does_not_grow_with_staff(
     _add_staff(principal.profile.school, staff_count)
     client.force_login(principal)
 
-    # 9 whatever the number of staff: session, user, the user's and their
-    # groups' permissions (cached on the user afterwards), the profile, the
-    # staff with users and schools joined, their cohorts (one prefetch), the
-    # list of visible schools for the filter, and the catalog's URL (nav).
-    with django_assert_num_queries(9):
+    # 8 whatever the number of staff: session, user (with profile and
+    # school), the user's and their groups' permissions, the staff with users
+    # and schools joined, their cohorts (one prefetch), the list of visible
+    # schools for the filter, and the catalog's URL (nav); permissions and
+    # URL are then kept in the cache.
+    with django_assert_num_queries(8):
         response = client.get(SCHOOL)
 
     assert len(response.context["staff"]) == staff_count + 1
@@ -272,12 +273,12 @@ def test_office_page_query_count_does_not_grow_with_schools(
         _add_staff(school, 2)
     client.force_login(office)
 
-    # 9 whatever the number of schools: session, user, the user's and their
-    # groups' permissions, the profile (navigation role label), supported
-    # schools with counts annotated plus one prefetch of their host pairings,
-    # host schools with mentor counts plus one prefetch of their pairings, and
-    # the catalog's URL (navigation).
-    with django_assert_num_queries(10):
+    # 9 whatever the number of schools: session, user (with profile), the
+    # user's and their groups' permissions, supported schools with counts
+    # annotated plus one prefetch of their host pairings, host schools with
+    # mentor counts plus one prefetch of their pairings, and the catalog's
+    # URL (navigation); permissions and URL are then kept in the cache.
+    with django_assert_num_queries(9):
         response = client.get(OFFICE)
 
     assert response.status_code == 200

@@ -7,11 +7,11 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in page: session, user, the user's and their groups'
-# permissions, the asker's profile (their role in the header, a principal's
-# school) and the catalog link in the navigation. (The site's root paths are
-# cached after a first request, which each test makes before counting.)
-PAGE_OVERHEAD = 6
+# Every signed-in page: session, user (with the asker's profile and school:
+# their role in the header, a principal's school). The user's permissions, the
+# catalog link in the navigation and the site's root paths are kept in the
+# cache after a first request, which each test makes before counting.
+PAGE_OVERHEAD = 2
 
 
 def test_principal_dashboard_query_count_is_fixed(
