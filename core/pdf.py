@@ -5,6 +5,7 @@ the font folders and MEDIA_ROOT and never the network. What a document looks
 like stays with its app (certificates.pdf, reports.pdf)."""
 
 import re
+import threading
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -78,17 +79,24 @@ def resource_policy(roots: tuple[Path, ...]):
     )
 
 
+# xhtml2pdf and reportlab keep fonts and configuration in module globals:
+# one document at a time per process (the web's threads, the worker's).
+_LAYOUT = threading.Lock()
+
+
 def html_to_pdf(html: str) -> bytes:
     """The HTML laid out by xhtml2pdf with the fonts of settings.PDF_FONTS,
     reading nothing but the font folders and MEDIA_ROOT. Raises
-    PdfFontMissing without the fonts."""
+    PdfFontMissing without the fonts. xhtml2pdf is imported here, on first
+    use: a process that makes no PDF never loads it."""
     from xhtml2pdf import pisa
 
     require_fonts()
-    return pisa.pisaDocument(
-        html,
-        dest_bytes=True,
-        encoding="utf-8",
-        link_callback=link_callback,
-        resource_policy=resource_policy(allowed_roots()),
-    )
+    with _LAYOUT:
+        return pisa.pisaDocument(
+            html,
+            dest_bytes=True,
+            encoding="utf-8",
+            link_callback=link_callback,
+            resource_policy=resource_policy(allowed_roots()),
+        )

@@ -21,7 +21,7 @@ from courses.models import (
 from courses.selectors import enrolled_in_course_of
 from people.models import User
 
-from .common import get_or_create_row
+from .common import locked_row
 from .progress import course_of, lesson_check_completion, lesson_visit
 
 VERB_PREFIX = "http://adlnet.gov/expapi/verbs/"
@@ -269,10 +269,7 @@ def _actor(user: User) -> dict:
 def _update_result(
     user, lesson, block, verb, scaled, success, scored
 ) -> ActivityResult:
-    activity = get_or_create_row(
-        ActivityResult, user=user, lesson=lesson, block_id=block.id
-    )
-    activity = ActivityResult.objects.select_for_update().get(pk=activity.pk)
+    activity = locked_row(ActivityResult, user=user, lesson=lesson, block_id=block.id)
     best_before = activity.best_scaled
     if verb == "answered" or (verb in ATTEMPT_VERBS and activity.attempts == 0):
         activity.attempts += 1

@@ -19,7 +19,12 @@ def get_or_create_row(model, **lookup):
 
 def locked_row(model, **lookup):
     """The row, created if missing, locked (select_for_update) until the
-    transaction ends: recomputations of the same row queue behind each other."""
+    transaction ends: recomputations of the same row queue behind each other.
+    A row that exists (the usual case) costs one query."""
+    where = {k: v for k, v in lookup.items() if k != "defaults"}
+    row = model.objects.select_for_update().filter(**where).first()
+    if row is not None:
+        return row
     row = get_or_create_row(model, **lookup)
     return model.objects.select_for_update().get(pk=row.pk)
 

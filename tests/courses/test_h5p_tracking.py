@@ -600,3 +600,41 @@ def test_a_score_with_thousands_of_digits_is_refused(client, teacher, enrolled):
     assert response.status_code == 400
     assert "bounds" in response.json()["error"] or "范围" in response.json()["error"]
     assert _nothing_recorded()
+
+
+def _with_id(statement: dict) -> dict:
+    import uuid
+
+    return {**statement, "id": str(uuid.uuid4())}
+
+
+# A real transaction (not the test's savepoint): the queries counted are the
+# ones production runs (SQLite's BEGIN and COMMIT, which PostgreSQL does not
+# send as statements, left out).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(
+    ("raw", "budget"),
+    [
+        # session, user, lesson, package, enrolment, the statement (savepoint,
+        # insert, release), lesson progress, the result locked, its update
+        (3, 11),
+        # ... and a better best score recomputes the course's score: the
+        # course, then in a savepoint its completion locked, lessons,
+        # completed lessons, scores, the update
+        (5, 19),
+    ],
+)
+def test_a_repeat_statement_query_budget(client, teacher, enrolled, raw, budget):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(teacher)
+    assert _post(client, enrolled, _with_id(_statement(raw=4))).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = _post(client, enrolled, _with_id(_statement(raw=raw)))
+    queries = [
+        q["sql"] for q in captured if q["sql"] not in ("BEGIN IMMEDIATE", "COMMIT")
+    ]
+    assert len(queries) == budget, "\n".join(queries)
+    assert response.status_code == 200
+    assert response.json()["attempts"] == 2
