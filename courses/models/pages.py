@@ -298,9 +298,6 @@ class LessonPage(KeepableOfflinePage, ServedPage, Page):
             progress = lesson_visit(user=request.user, lesson=self)
             if progress is not None:
                 context["lesson_status"] = progress.status
-                for state in context["lesson_states"]:
-                    if state.lesson.pk == self.pk:
-                        state.status = progress.status
         request.lesson_context = (self.pk, context)
         # Answers the server refused come back into their forms, once.
         request.reflection_drafts = {

@@ -4,6 +4,7 @@ activity player's options and results; who may read a document."""
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import OuterRef, Subquery
 from django.templatetags.static import static
 from django.urls import reverse
@@ -62,6 +63,41 @@ def _lesson_states(user, course) -> list[LessonState]:
         )
     )
     return [LessonState(lesson, lesson.progress_status or "") for lesson in lessons]
+
+
+def _lesson_neighbours(
+    user, course, lesson
+) -> tuple[str, LessonPage | None, LessonPage | None]:
+    """The user's status of `lesson` and the live lessons before and after it,
+    in one query of rows (a lesson page links two lessons: the other
+    siblings are never made into pages)."""
+    rows = (
+        LessonPage.objects.live()
+        .child_of(course)
+        .order_by("path")
+        .values(*LESSON_LINK_FIELDS, "page_ptr_id")
+    )
+    if user.is_authenticated:
+        rows = rows.annotate(
+            progress_status=Subquery(
+                LessonProgress.objects.filter(user=user, lesson=OuterRef("pk")).values(
+                    "status"
+                )[:1]
+            )
+        )
+    rows = list(rows)
+    position = next(i for i, row in enumerate(rows) if row["id"] == lesson.pk)
+    status = rows[position].get("progress_status") or ""
+    before = _page_of_row(rows[position - 1]) if position else None
+    after = _page_of_row(rows[position + 1]) if position + 1 < len(rows) else None
+    return status, before, after
+
+
+def _page_of_row(row: dict) -> LessonPage:
+    """A LessonPage of the fields `row` holds (the others deferred), as the
+    ORM would have loaded it."""
+    names = [f.attname for f in LessonPage._meta.concrete_fields if f.attname in row]
+    return LessonPage.from_db(DEFAULT_DB_ALIAS, names, [row[n] for n in names])
 
 
 def next_lesson(states: list[LessonState]) -> LessonPage | None:
@@ -263,8 +299,7 @@ def lesson_page_context(*, lesson, user) -> dict:
         .select_related("category")
         .first()
     )
-    states = _lesson_states(user, course)
-    position = next(i for i, s in enumerate(states) if s.lesson.pk == lesson.pk)
+    status, previous, following = _lesson_neighbours(user, course, lesson)
     enrolment = None
     reflections = {}
     if user.is_authenticated:
@@ -301,12 +336,9 @@ def lesson_page_context(*, lesson, user) -> dict:
         }
     return {
         "course": course,
-        "lesson_states": states,
-        "lesson_status": states[position].status,
-        "previous_lesson": states[position - 1].lesson if position else None,
-        "following_lesson": (
-            states[position + 1].lesson if position + 1 < len(states) else None
-        ),
+        "lesson_status": status,
+        "previous_lesson": previous,
+        "following_lesson": following,
         "enrolment": enrolment,
         "can_study": can_study,
         "reflections": reflections,
