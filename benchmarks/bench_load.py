@@ -1,17 +1,29 @@
-"""Load: 200 teachers opening lessons and answering an H5P quiz at once.
+"""Load: 200 teachers opening lessons and answering an H5P quiz at once,
+against this checkout and a comparison checkout in the same run (issue 15).
 
-The app runs under gunicorn with production settings (DEBUG off, WhiteNoise,
-manifest static files) on PostgreSQL; a second process on 127.0.0.1 plays
-BENCH_TEACHERS signed-in teachers for BENCH_SECONDS. Each teacher opens a lesson
-of the demo course that ends with a quiz (the page, then the player's saved
-state; the first time also the H5P files, which the browser caches after),
-reads for a while, and answers the quiz: the player posts an xAPI statement.
-Think times are random (2-10 s) so the teachers do not march in step.
+Each checkout runs in turn under gunicorn with production settings (DEBUG off,
+WhiteNoise, manifest static files, a Redis cache) on PostgreSQL, with the
+gunicorn flags of its own systemd unit (2 workers x 4 threads; --preload where
+the unit has it), a database, media folder and cache database of its own,
+migrated and seeded (seed_demo plus the load teachers) by the checkout's own
+code. A second process plays the teachers:
 
-BENCH_LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/lms_load) is
-created, migrated and seeded (seed_demo plus the load teachers) if needed and
-reused afterwards. Prints JSON lines: requests per second, p50/p95/p99 latency
-and errors, with targets (zero errors, p95 under 500 ms on two cores).
+1. BENCH_TEACHERS (200) signed-in teachers for BENCH_SECONDS (60). Each opens a
+   lesson of the demo course that ends with a quiz (the page, then the
+   player's saved state; the first time also the H5P files, which the browser
+   caches after), reads for a while, and answers the quiz: the player posts
+   an xAPI statement. Think times are random (2-10 s) so the teachers do not
+   march in step. Their requests per second are set by the think times as
+   long as the server keeps up; the figures are latency and errors.
+2. Capacity: BENCH_CAPACITY_CLIENTS (16) teachers doing the same without
+   thinking for BENCH_CAPACITY_SECONDS (20): the requests per second the
+   server sustains, the figure compared between the checkouts.
+
+The comparison checkout is found as bench_pages finds it (BENCH_COMPARE, or a
+worktree of BENCH_COMPARE_REF, default 705b0b5). Prints JSON lines, each with
+the other checkout's value and the ratio: requests per second, p50/p95/p99
+latency, errors, with targets (zero errors, p95 under 250 ms, capacity at
+least 1.5 x the comparison's), and the load average.
 
     .venv/bin/python benchmarks/bench_load.py   # or: make bench
 """
@@ -20,6 +32,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -28,70 +41,122 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from http.client import HTTPConnection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
 TEACHERS = int(os.environ.get("BENCH_TEACHERS", "200"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
+CAPACITY_CLIENTS = int(os.environ.get("BENCH_CAPACITY_CLIENTS", "16"))
+CAPACITY_SECONDS = float(os.environ.get("BENCH_CAPACITY_SECONDS", "20"))
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "30000"))
-MEDIA_ROOT = ROOT / "media" / "bench-load"
 THINK_SECONDS = (2.0, 10.0)
 REQUEST_TIMEOUT = 30
-P95_TARGET_MS = 500
+P95_TARGET_MS = 250
+CAPACITY_TARGET_RATIO = 1.5
 # gthread workers: two processes for two cores, threads to overlap database
 # waits. More processes only queue for the same two cores.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
-DATABASE_URL = os.environ.get(
-    "BENCH_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_load"
-)
+SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+SCRATCH = Path(tempfile.gettempdir()) / "lms-bench-load"
 USERNAME = "load-teacher-{:03d}"
-# One-minute load averages: other work on the machine shows in the figures.
-LOAD_BEFORE = LOAD_DURING = None
 VERB = "http://adlnet.gov/expapi/verbs/"
 
 
-def server_environment() -> dict:
-    """Production settings, with what a test machine lacks: no HTTPS proxy in
-    front, a throw-away secret, a media folder of the bench's own."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
-        "DATABASE_URL": DATABASE_URL,
-        "SECRET_KEY": "bench-load-" + "x" * 50,
-        "DEBUG": "false",
-        "LMS_DEMO": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "NUM_PROXIES": "0",
-        "MEDIA_ROOT": str(MEDIA_ROOT),
-        "LOG_LEVEL": "WARNING",
-        "DB_CONN_MAX_AGE": "600",
-        "CELERY_BROKER_URL": "",
-        "PYTHONPATH": str(ROOT),
-    }
+class Side:
+    """One checkout: its database, media folder and cache database."""
+
+    def __init__(self, name: str, checkout: Path):
+        self.name, self.checkout = name, checkout
+        self.folder = SCRATCH / name
+        self.database_url = f"{SERVER}/lms_load_{name}"
+        self.cache_db = 10 if name == "ours" else 11
+
+    def environment(self) -> dict:
+        """Production settings, with what a test machine lacks: no HTTPS proxy
+        in front, a throw-away secret, folders of the bench's own."""
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": "bench-load-" + "x" * 50,
+            "DEBUG": "false",
+            "LMS_DEMO": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "NUM_PROXIES": "0",
+            "MEDIA_ROOT": str(self.folder / "media"),
+            "PRIVATE_MEDIA_ROOT": str(self.folder / "private"),
+            "LOG_LEVEL": "WARNING",
+            "DB_CONN_MAX_AGE": "600",
+            "CELERY_BROKER_URL": "",
+            "CACHE_URL": f"redis://127.0.0.1:6379/{self.cache_db}",
+            "PYTHONPATH": f"{self.checkout}{os.pathsep}{HERE}",
+        }
+
+    def prepare(self) -> str:
+        """A fresh database and folders, filled by the checkout's own code;
+        returns the plan's file."""
+        from pgdb import create_database_if_missing
+
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        create_database_if_missing(self.database_url, drop=True)
+        subprocess.run(
+            ["redis-cli", "-n", str(self.cache_db), "flushdb"],
+            check=True,
+            capture_output=True,
+        )
+        plan_file = self.folder / "plan.json"
+        subprocess.run(
+            [sys.executable, __file__, "--prepare", str(plan_file)],
+            cwd=self.checkout,
+            env=self.environment(),
+            check=True,
+        )
+        return str(plan_file)
+
+    def start_gunicorn(self, port: int) -> subprocess.Popen:
+        from bench_pages import _unit_command
+
+        preload = ["--preload"] if "--preload" in _unit_command(
+            self.checkout, "lms-web.service"
+        ) else []  # fmt: skip
+        command = [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "lms.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--worker-class", "gthread",
+            "--workers", str(WORKERS),
+            "--threads", str(THREADS),
+            "--backlog", "2048",
+            "--timeout", "60",
+            "--log-level", "warning",
+            "--no-control-socket",
+            *preload,
+        ]  # fmt: skip
+        return subprocess.Popen(
+            command,
+            cwd=self.checkout,
+            env=self.environment(),
+            start_new_session=True,
+        )
 
 
-# The app side: database, data, sessions, gunicorn ------------------------------
+# The app side: data, sessions (run inside each checkout) ---------------------
 
 
-def create_database_if_missing() -> None:
-    """The database and the media folder (H5P packages and libraries) belong
-    together: without the folder, start both afresh."""
-    from pgdb import create_database_if_missing as create
-
-    create(DATABASE_URL, drop=not (MEDIA_ROOT / "h5p").exists())
-
-
-def prepare() -> dict:
-    """Migrate, seed, enrol the load teachers and sign them in. Returns the
-    plan the driver follows: session cookies and the URLs to request."""
-    os.environ.update(server_environment())
-    sys.path.insert(0, str(ROOT))
+def prepare(plan_file: str) -> None:
+    """Migrate, seed, enrol the load teachers and sign them in; write the plan
+    the driver follows: session cookies and the URLs to request."""
+    sys.path.insert(0, os.getcwd())
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     quiet = {"verbosity": 0, "stdout": io.StringIO()}
@@ -100,20 +165,31 @@ def prepare() -> dict:
     call_command("collectstatic", interactive=False, **quiet)
     lesson, block_id, package = _quiz_lesson()
     users = _load_teachers(lesson)
-    return {
+    plan = {
         "sessions": _sessions(users),
         "lessons": _lesson_urls(lesson),
         "quiz": lesson.url,
         "state": _url("courses:h5p_user_data", lesson.pk, block_id, "state", "0"),
         "xapi": _url("courses:xapi_statement", lesson.pk, block_id),
+        "iri": _iri(lesson, block_id),
         "h5p_files": _h5p_files(lesson, block_id, package, users[0]),
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
     }
+    Path(plan_file).write_text(json.dumps(plan))
 
 
 def _url(name, *args) -> str:
     from django.urls import reverse
 
     return reverse(name, args=args)
+
+
+def _iri(lesson, block_id) -> str:
+    """The activity's xAPI object id, as both checkouts' lesson pages give it."""
+    from django.conf import settings
+
+    return f"{settings.WAGTAILADMIN_BASE_URL}/h5p/{lesson.pk}/{block_id}"
 
 
 def _quiz_lesson():
@@ -126,7 +202,6 @@ def _quiz_lesson():
         for block_id, block in lesson.activity_blocks.items():
             package = block.value["package"]
             if not storage.content_root(package).exists():
-                # The database outlived the media folder: unpack again.
                 type(package).objects.filter(pk=package.pk).update(status="processing")
                 package = h5p_package_unpack(package_id=package.pk)
             return lesson, block_id, package
@@ -160,13 +235,14 @@ def _load_teachers(lesson):
 
 def _sessions(users) -> list[str]:
     """A signed-in session per teacher, as the login form would leave it."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     keys = []
     for user in users:
-        session = SessionStore()
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -186,15 +262,17 @@ def _h5p_files(lesson, block_id, package, user) -> list[str]:
     """What the player fetches when it first starts: the package's JSON and
     its libraries' code (cached by the browser afterwards), with the embed
     token the lesson page gives `user`."""
-    from courses.h5p.embed import embed_token
-
-    token = embed_token(user=user, lesson=lesson, block_id=block_id, package=package)
     paths = [("content", "h5p.json"), ("content", "content/content.json")]
     for library in package.libraries.all():
         paths.append(("libraries", f"{library.folder_name}/library.json"))
         for name in ("lmsquiz.js", "lmsquiz.css"):
             if library.machine_name == "H5P.LmsQuiz":
                 paths.append(("libraries", f"{library.folder_name}/{name}"))
+    try:
+        from courses.h5p.embed import embed_token
+    except ImportError:  # before embed tokens: the lesson's own route
+        return [_url("courses:h5p_file", lesson.pk, block_id, k, p) for k, p in paths]
+    token = embed_token(user=user, lesson=lesson, block_id=block_id, package=package)
     return [_url("courses:h5p_file", token, k, p) for k, p in paths]
 
 
@@ -202,23 +280,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "lms.wsgi",
-        "--bind", f"127.0.0.1:{port}",
-        "--worker-class", "gthread",
-        "--workers", str(WORKERS),
-        "--threads", str(THREADS),
-        "--backlog", "2048",
-        "--timeout", "60",
-        "--log-level", "warning",
-    ]  # fmt: skip
-    return subprocess.Popen(
-        command, cwd=ROOT, env=server_environment(), start_new_session=True
-    )
 
 
 def wait_until_up(port: int, process: subprocess.Popen, timeout=60) -> None:
@@ -259,7 +320,11 @@ class Teacher(threading.Thread):
         super().__init__(daemon=True)
         self.driver = driver
         self.random = random.Random(seed)
-        self.cookie = f"sessionid={session_key}; csrftoken={driver.csrf}"
+        plan = driver.plan
+        self.cookie = (
+            f"{plan['session_cookie']}={session_key}; "
+            f"{plan['csrf_cookie']}={driver.csrf}"
+        )
         self.files_cached = False
 
     def request(self, kind: str, method: str, path: str, body: bytes | None = None):
@@ -286,13 +351,15 @@ class Teacher(threading.Thread):
         return True
 
     def think(self) -> bool:
-        pause = self.random.uniform(*THINK_SECONDS)
+        pause = self.random.uniform(*self.driver.think_seconds)
         return not self.driver.stopping.wait(pause)
 
     def run(self):
         plan = self.driver.plan
         # Teachers arrive over the first seconds, not all in the same instant.
-        if self.driver.stopping.wait(self.random.uniform(0, THINK_SECONDS[1])):
+        if self.driver.stopping.wait(
+            self.random.uniform(0, self.driver.think_seconds[1])
+        ):
             return
         while not self.driver.stopping.is_set():
             lesson = self.random.choice(plan["lessons"])
@@ -315,8 +382,9 @@ class Teacher(threading.Thread):
         verb = "answered" if self.random.random() < 0.7 else "completed"
         return json.dumps(
             {
+                "id": str(uuid.UUID(int=self.random.getrandbits(128), version=4)),
                 "verb": {"id": VERB + verb},
-                "object": {"id": "http://127.0.0.1/h5p/quiz"},
+                "object": {"id": self.driver.plan["iri"]},
                 "result": {
                     "score": {"raw": right, "min": 0, "max": 4, "scaled": right / 4}
                 },
@@ -325,8 +393,9 @@ class Teacher(threading.Thread):
 
 
 class Driver:
-    def __init__(self, plan: dict, port: int):
+    def __init__(self, plan: dict, port: int, clients: int, seconds: float, think):
         self.plan, self.port = plan, port
+        self.clients, self.seconds, self.think_seconds = clients, seconds, think
         self.csrf = "".join(random.choices("abcdefghijkmnopqrstuvwxyz23456789", k=32))
         self.stopping = threading.Event()
         self.lock = threading.Lock()
@@ -345,13 +414,12 @@ class Driver:
             self.samples.append((kind, ms, ok, detail))
 
     def run(self) -> dict:
-        teachers = [
-            Teacher(self, key, seed) for seed, key in enumerate(self.plan["sessions"])
-        ]
+        sessions = self.plan["sessions"][: self.clients]
+        teachers = [Teacher(self, key, seed) for seed, key in enumerate(sessions)]
         started = time.monotonic()
         for teacher in teachers:
             teacher.start()
-        self.stopping.wait(SECONDS)
+        self.stopping.wait(self.seconds)
         self.stopping.set()
         for teacher in teachers:
             teacher.join(timeout=REQUEST_TIMEOUT + 5)
@@ -390,77 +458,112 @@ def summary(samples, elapsed: float) -> dict:
     }
 
 
-def drive(plan_file: str, port: int, result_file: str) -> None:
+def drive(plan_file: str, port: int, phase: str, result_file: str) -> None:
     plan = json.loads(Path(plan_file).read_text())
-    result = Driver(plan, port).run()
-    Path(result_file).write_text(json.dumps(result))
+    if phase == "capacity":
+        driver = Driver(plan, port, CAPACITY_CLIENTS, CAPACITY_SECONDS, (0.0, 0.0))
+    else:
+        driver = Driver(plan, port, TEACHERS, SECONDS, THINK_SECONDS)
+    Path(result_file).write_text(json.dumps(driver.run()))
 
 
-# Both sides together -----------------------------------------------------------
+# Both checkouts, one after the other -----------------------------------------
 
 
 def emit(name, value, unit, **extra):
     print(json.dumps({"name": name, "value": value, "unit": unit, **extra}), flush=True)
 
 
-def main() -> None:
-    global LOAD_BEFORE, LOAD_DURING
-    create_database_if_missing()
-    plan = prepare()
+def run_side(side: Side) -> dict:
+    """Prepare the side, serve it, play both phases; the results by phase,
+    with the load averages."""
+    plan_file = side.prepare()
     port = free_port()
     server = driver = None
-    workdir = tempfile.mkdtemp(prefix="lms-bench-load-")
-    plan_file, result_file = f"{workdir}/plan.json", f"{workdir}/result.json"
-    Path(plan_file).write_text(json.dumps(plan))
-
-    def on_signal(signum, _frame):
+    found = {}
+    try:
+        server = side.start_gunicorn(port)
+        wait_until_up(port, server)
+        time.sleep(5)  # let the setup's own work leave the load average
+        for phase, seconds in (("teachers", SECONDS), ("capacity", CAPACITY_SECONDS)):
+            before = round(os.getloadavg()[0], 2)
+            result_file = str(side.folder / f"{phase}.json")
+            driver = subprocess.Popen(
+                [sys.executable, __file__, "--drive", plan_file, str(port), phase,
+                 result_file],
+                start_new_session=True,
+            )  # fmt: skip
+            driver.wait(timeout=seconds + REQUEST_TIMEOUT + 60)
+            if driver.returncode != 0:
+                raise SystemExit(f"the load driver failed ({driver.returncode})")
+            found[phase] = json.loads(Path(result_file).read_text())
+            found[phase]["load"] = [before, round(os.getloadavg()[0], 2)]
+    finally:
         stop(driver)
         stop(server)
+    return found
+
+
+def main() -> None:
+    from bench_pages import COMPARE_REF, compare_checkout
+
+    theirs_path = compare_checkout()
+    sides = [Side("ours", ROOT), Side("theirs", theirs_path)]
+
+    def on_signal(signum, _frame):
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    try:
-        server = start_gunicorn(port)
-        wait_until_up(port, server)
-        time.sleep(5)  # let the setup's own work leave the load average
-        LOAD_BEFORE = round(os.getloadavg()[0], 2)
-        driver = subprocess.Popen(
-            [sys.executable, __file__, "--drive", plan_file, str(port), result_file],
-            start_new_session=True,
-        )
-        driver.wait(timeout=SECONDS + REQUEST_TIMEOUT + 60)
-        if driver.returncode != 0:
-            raise SystemExit(f"the load driver failed ({driver.returncode})")
-        result = json.loads(Path(result_file).read_text())
-        LOAD_DURING = round(os.getloadavg()[0], 2)
-    finally:
-        stop(driver)
-        stop(server)
-    report(result)
+    results = {side.name: run_side(side) for side in sides}
+    report(results, {"compare": str(theirs_path), "compare_ref": COMPARE_REF})
 
 
-def report(result: dict) -> None:
-    common = {
-        "teachers": TEACHERS,
-        "workers": WORKERS,
-        "threads": THREADS,
-        "load_average_before": LOAD_BEFORE,
-        "load_average_at_end": LOAD_DURING,
-    }
-    emit("load_requests", result["requests"], "requests", seconds=result["seconds"])
-    emit("load_rps", result["rps"], "req/s", **common)
-    emit("load_p50_ms", result["p50"], "ms", **common)
-    emit("load_p95_ms", result["p95"], "ms", target=P95_TARGET_MS, **common)
-    emit("load_p99_ms", result["p99"], "ms", **common)
-    kinds = result["error_kinds"]
-    emit("load_errors", result["errors"], "requests", target=0, kinds=kinds)
-    for kind, figures in result["by_kind"].items():
-        emit(f"load_{kind}_p95_ms", figures["p95"], "ms", requests=figures["count"])
+def report(results: dict, compare: dict) -> None:
+    ours, theirs = results["ours"], results["theirs"]
+
+    def pair(name, phase, key, unit, **extra):
+        value, other = ours[phase][key], theirs[phase][key]
+        ratio = round(value / other, 3) if other else None
+        emit(name, value, unit, theirs=other, ratio=ratio, **extra, **compare)
+
+    common = {"teachers": TEACHERS, "workers": WORKERS, "threads": THREADS}
+    pair("load_rps", "teachers", "rps", "req/s", **common)
+    pair("load_p50_ms", "teachers", "p50", "ms", **common)
+    pair("load_p95_ms", "teachers", "p95", "ms", target=P95_TARGET_MS, **common)
+    pair("load_p99_ms", "teachers", "p99", "ms", **common)
+    pair(
+        "load_errors", "teachers", "errors", "requests", target=0,
+        kinds=ours["teachers"]["error_kinds"],
+        theirs_kinds=theirs["teachers"]["error_kinds"],
+    )  # fmt: skip
+    for kind, figures in ours["teachers"]["by_kind"].items():
+        other = theirs["teachers"]["by_kind"].get(kind, {})
+        emit(
+            f"load_{kind}_p95_ms", figures["p95"], "ms", requests=figures["count"],
+            theirs=other.get("p95"), theirs_requests=other.get("count"),
+        )  # fmt: skip
+    capacity = {"clients": CAPACITY_CLIENTS, "seconds": CAPACITY_SECONDS}
+    pair(
+        "load_capacity_rps", "capacity", "rps", "req/s",
+        target_ratio=CAPACITY_TARGET_RATIO, **capacity,
+    )  # fmt: skip
+    pair("load_capacity_p95_ms", "capacity", "p95", "ms", **capacity)
+    pair("load_capacity_errors", "capacity", "errors", "requests", target=0)
+    emit(
+        "load_load_average",
+        max(max(r[p]["load"]) for r in results.values() for p in r),
+        "load",
+        during={s: {p: r[p]["load"] for p in r} for s, r in results.items()},
+        cores=os.cpu_count(),
+    )
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--drive":
-        drive(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    if len(sys.argv) == 6 and sys.argv[1] == "--drive":
+        drive(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--prepare":
+        prepare(sys.argv[2])
     else:
+        sys.path.insert(0, str(HERE))
         main()
