@@ -259,21 +259,28 @@ def _lesson_urls(lesson) -> list[str]:
 
 
 def _h5p_files(lesson, block_id, package, user) -> list[str]:
-    """What the player fetches when it first starts: the package's JSON and
-    its libraries' code (cached by the browser afterwards), with the embed
-    token the lesson page gives `user`."""
+    """What the player fetches from the application when it first starts
+    (cached by the browser afterwards; static files left out): where the
+    checkout lists them for offline keeping, that list; before, the
+    package's JSON and its libraries' code."""
+    try:
+        from courses.selectors import activity_player_options, offline_urls
+    except ImportError:
+        pass
+    else:
+        block = lesson.activity_blocks[block_id]
+        options = activity_player_options(
+            lesson=lesson, block=block, user=user, user_data=None
+        )
+        urls = offline_urls({block_id: options})
+        return [url for url in urls if "/static/" not in url]
     paths = [("content", "h5p.json"), ("content", "content/content.json")]
     for library in package.libraries.all():
         paths.append(("libraries", f"{library.folder_name}/library.json"))
         for name in ("lmsquiz.js", "lmsquiz.css"):
             if library.machine_name == "H5P.LmsQuiz":
                 paths.append(("libraries", f"{library.folder_name}/{name}"))
-    try:
-        from courses.h5p.embed import embed_token
-    except ImportError:  # before embed tokens: the lesson's own route
-        return [_url("courses:h5p_file", lesson.pk, block_id, k, p) for k, p in paths]
-    token = embed_token(user=user, lesson=lesson, block_id=block_id, package=package)
-    return [_url("courses:h5p_file", token, k, p) for k, p in paths]
+    return [_url("courses:h5p_file", lesson.pk, block_id, k, p) for k, p in paths]
 
 
 def free_port() -> int:

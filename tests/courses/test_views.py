@@ -841,3 +841,47 @@ def test_an_overlong_reflection_is_refused_with_its_reason(
 
     assert "at most 5000 characters" in response.content.decode()
     assert not Reflection.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "page", ["catalog", "course", "lesson", "h5p_lesson", "my_learning", "home"]
+)
+def test_nothing_is_queried_twice_in_a_request(
+    client, teacher, catalog, learning_world, activity_lesson_in_new_course, page
+):
+    """What depends only on the user, their role or the site (session, user,
+    profile, permissions, site, navigation) is asked once per request, and
+    no page asks the same thing twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.models import H5PPackage
+
+    client.force_login(teacher)
+    package = H5PPackage.objects.create(
+        title="测验",
+        file="h5p/packages/quiz.h5p",
+        status="ready",
+        assets={
+            "js": "0" * 24 + ".js",
+            "css": "0" * 24 + ".css",
+            "libraries": {"H5P.LmsQuiz-1.0": "H5P.LmsQuiz-1.0.0-000000000000"},
+            "main": "H5P.LmsQuiz 1.0",
+            "files": [],
+        },
+    )
+    h5p_lesson = activity_lesson_in_new_course(package)
+    services.enrolment_create(user=teacher, course=h5p_lesson.get_parent().specific)
+    url = {
+        "catalog": catalog.url,
+        "course": learning_world.focus.url,
+        "lesson": learning_world.focus.lessons[-1].url,
+        "h5p_lesson": h5p_lesson.url,
+        "my_learning": reverse("courses:my_learning"),
+        "home": "/",
+    }[page]
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    queries = [q["sql"] for q in captured]
+    assert len(set(queries)) == len(queries), "\n".join(queries)
