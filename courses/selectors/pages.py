@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -294,18 +294,24 @@ def offline_urls(activity_options: dict) -> list[str]:
 
 
 def lesson_page_context(*, lesson, user) -> dict:
-    course = (
-        CoursePage.objects.filter(path=lesson.path[: -lesson.steplen])
-        .select_related("category")
-        .first()
-    )
+    # The course, with whether the user is actively enrolled in it: one query.
+    courses = CoursePage.objects.filter(
+        path=lesson.path[: -lesson.steplen]
+    ).select_related("category")
+    if user.is_authenticated:
+        courses = courses.annotate(
+            enrolled=Exists(
+                Enrolment.objects.filter(
+                    user=user, course=OuterRef("pk"), status=Enrolment.Status.ACTIVE
+                )
+            )
+        )
+    course = courses.first()
     status, previous, following = _lesson_neighbours(user, course, lesson)
-    enrolment = None
+    # The page only asks whether there is one.
+    enrolment = True if getattr(course, "enrolled", False) else None
     reflections = {}
     if user.is_authenticated:
-        enrolment = Enrolment.objects.filter(
-            user=user, course=course, status=Enrolment.Status.ACTIVE
-        ).first()
         if lesson.reflection_block_ids:
             reflections = {
                 r.block_id: r

@@ -609,8 +609,10 @@ def _with_id(statement: dict) -> dict:
 
 
 # A real transaction (not the test's savepoint): the queries counted are the
-# ones production runs (SQLite's BEGIN and COMMIT, which PostgreSQL does not
-# send as statements, left out).
+# ones production runs, the transaction's own BEGIN and COMMIT left out.
+TRANSACTION_CONTROL = ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(
     ("raw", "budget"),
@@ -632,9 +634,7 @@ def test_a_repeat_statement_query_budget(client, teacher, enrolled, raw, budget)
     assert _post(client, enrolled, _with_id(_statement(raw=4))).status_code == 200
     with CaptureQueriesContext(connection) as captured:
         response = _post(client, enrolled, _with_id(_statement(raw=raw)))
-    queries = [
-        q["sql"] for q in captured if q["sql"] not in ("BEGIN IMMEDIATE", "COMMIT")
-    ]
+    queries = [q["sql"] for q in captured if q["sql"] not in TRANSACTION_CONTROL]
     assert len(queries) == budget, "\n".join(queries)
     assert response.status_code == 200
     assert response.json()["attempts"] == 2

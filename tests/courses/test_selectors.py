@@ -262,9 +262,10 @@ def test_course_page_context_query_budget(
 def test_lesson_page_context_query_budget(
     teacher, learning_world, django_assert_num_queries
 ):
-    # Course, lessons with the teacher's status of each, enrolment,
-    # reflections; an enrolled teacher needs no page-permission check.
-    with django_assert_num_queries(4):
+    # Course (with whether the teacher is enrolled), lessons with the
+    # teacher's status of each, reflections; an enrolled teacher needs no
+    # page-permission check.
+    with django_assert_num_queries(3):
         context = selectors.lesson_page_context(
             lesson=learning_world.focus.lessons[-1], user=teacher
         )

@@ -773,10 +773,10 @@ def test_lesson_page_query_budget(
 ):
     client.force_login(teacher)
     lesson = learning_world.focus.lessons[-1]
-    # 2 session + 1 page + 4 lesson_page_context (course with its category,
-    # lessons with the user's status of each, enrolment, reflections); a
-    # lesson already started records no visit = 7.
-    response = _measured_get(client, lesson.url, django_assert_num_queries, 7)
+    # 2 session + 1 page + 3 lesson_page_context (course with its category
+    # and whether the user is enrolled, lessons with the user's status of
+    # each, reflections); a lesson already started records no visit = 6.
+    response = _measured_get(client, lesson.url, django_assert_num_queries, 6)
 
     assert LESSON_TEXT in response.content.decode()
 
