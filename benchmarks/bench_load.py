@@ -32,7 +32,6 @@ import io
 import json
 import os
 import random
-import shutil
 import signal
 import socket
 import statistics
@@ -44,6 +43,8 @@ import time
 import uuid
 from http.client import HTTPConnection
 from pathlib import Path
+
+from bench_pages import CheckoutSide, _unit_command
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -60,68 +61,29 @@ CAPACITY_TARGET_RATIO = 1.5
 # waits. More processes only queue for the same two cores.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
-SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 SCRATCH = Path(tempfile.gettempdir()) / "lms-bench-load"
 USERNAME = "load-teacher-{:03d}"
 VERB = "http://adlnet.gov/expapi/verbs/"
 
 
-class Side:
+class Side(CheckoutSide):
     """One checkout: its database, media folder and cache database."""
 
-    def __init__(self, name: str, checkout: Path):
-        self.name, self.checkout = name, checkout
-        self.folder = SCRATCH / name
-        self.database_url = f"{SERVER}/lms_load_{name}"
-        self.cache_db = 10 if name == "ours" else 11
+    secret = "bench-load-"
 
-    def environment(self) -> dict:
-        """Production settings, with what a test machine lacks: no HTTPS proxy
-        in front, a throw-away secret, folders of the bench's own."""
-        return {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
-            "DATABASE_URL": self.database_url,
-            "SECRET_KEY": "bench-load-" + "x" * 50,
-            "DEBUG": "false",
-            "LMS_DEMO": "false",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "NUM_PROXIES": "0",
-            "MEDIA_ROOT": str(self.folder / "media"),
-            "PRIVATE_MEDIA_ROOT": str(self.folder / "private"),
-            "LOG_LEVEL": "WARNING",
-            "DB_CONN_MAX_AGE": "600",
-            "CELERY_BROKER_URL": "",
-            "CACHE_URL": f"redis://127.0.0.1:6379/{self.cache_db}",
-            "PYTHONPATH": f"{self.checkout}{os.pathsep}{HERE}",
-        }
+    def __init__(self, name: str, checkout: Path):
+        super().__init__(
+            name,
+            checkout,
+            scratch=SCRATCH,
+            database="lms_load",
+            cache_db=10 if name == "ours" else 11,
+        )
 
     def prepare(self) -> str:
-        """A fresh database and folders, filled by the checkout's own code;
-        returns the plan's file."""
-        from pgdb import create_database_if_missing
-
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True)
-        create_database_if_missing(self.database_url, drop=True)
-        subprocess.run(
-            ["redis-cli", "-n", str(self.cache_db), "flushdb"],
-            check=True,
-            capture_output=True,
-        )
-        plan_file = self.folder / "plan.json"
-        subprocess.run(
-            [sys.executable, __file__, "--prepare", str(plan_file)],
-            cwd=self.checkout,
-            env=self.environment(),
-            check=True,
-        )
-        return str(plan_file)
+        return str(self.prepare_with(Path(__file__), "--prepare"))
 
     def start_gunicorn(self, port: int) -> subprocess.Popen:
-        from bench_pages import _unit_command
-
         preload = ["--preload"] if "--preload" in _unit_command(
             self.checkout, "lms-web.service"
         ) else []  # fmt: skip

@@ -363,23 +363,25 @@ def prepare(out: str) -> None:
 # The two sides ---------------------------------------------------------------
 
 
-class Side:
-    def __init__(self, name: str, checkout: Path):
+class CheckoutSide:
+    """One checkout as a benchmark serves it: production settings with a
+    database, media folders and Redis cache database of its own (shared by
+    bench_load)."""
+
+    secret = "bench-pages-"
+
+    def __init__(self, name, checkout, *, scratch, database, cache_db):
         self.name, self.checkout = name, checkout
-        self.folder = SCRATCH / name
-        self.database_url = f"{SERVER}/lms_benchpages_{name}"
-        self.processes: list[subprocess.Popen] = []
-        self.plan: dict = {}
-        self.port = 0
-        self.web: subprocess.Popen | None = None
-        self.cache_db = 13 if name == "ours" else 14
+        self.folder = scratch / name
+        self.database_url = f"{SERVER}/{database}_{name}"
+        self.cache_db = cache_db
 
     def environment(self) -> dict:
         return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
             "DATABASE_URL": self.database_url,
-            "SECRET_KEY": "bench-pages-" + "x" * 50,
+            "SECRET_KEY": self.secret + "x" * 50,
             "DEBUG": "false",
             "LMS_DEMO": "false",
             "ALLOWED_HOSTS": "127.0.0.1,testserver",
@@ -395,7 +397,9 @@ class Side:
             "PYTHONPATH": f"{self.checkout}{os.pathsep}{HERE}",
         }
 
-    def prepare(self) -> None:
+    def prepare_with(self, script: Path, *args: str) -> Path:
+        """A fresh database, folders and cache, filled by `script` run inside
+        the checkout with the plan's path after `args`; returns that path."""
         sys.path.insert(0, str(HERE))
         from pgdb import create_database_if_missing
 
@@ -409,11 +413,30 @@ class Side:
         )
         out = self.folder / "plan.json"
         subprocess.run(
-            [sys.executable, str(Path(__file__)), "prepare", str(out)],
+            [sys.executable, str(script), *args, str(out)],
             cwd=self.checkout,
             env=self.environment(),
             check=True,
         )
+        return out
+
+
+class Side(CheckoutSide):
+    def __init__(self, name: str, checkout: Path):
+        super().__init__(
+            name,
+            checkout,
+            scratch=SCRATCH,
+            database="lms_benchpages",
+            cache_db=13 if name == "ours" else 14,
+        )
+        self.processes: list[subprocess.Popen] = []
+        self.plan: dict = {}
+        self.port = 0
+        self.web: subprocess.Popen | None = None
+
+    def prepare(self) -> None:
+        out = self.prepare_with(Path(__file__), "prepare")
         self.plan = json.loads(out.read_text())
 
     def start_web(self) -> None:

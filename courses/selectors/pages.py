@@ -163,6 +163,24 @@ def enrolled_in_course_of(user, lesson) -> bool:
     ).exists()
 
 
+def enrolled_and_started(user, lesson) -> tuple[bool, bool]:
+    """Whether the user is actively enrolled in the course holding the
+    lesson, and whether they have started the lesson, in one query."""
+    started = (
+        Enrolment.objects.filter(
+            user=user,
+            course__in=CoursePage.objects.parent_of(lesson),
+            status=Enrolment.Status.ACTIVE,
+        )
+        .annotate(
+            started=Exists(LessonProgress.objects.filter(user=user, lesson=lesson))
+        )
+        .values_list("started", flat=True)
+        .first()
+    )
+    return started is not None, bool(started)
+
+
 def activity_summary(result) -> str:
     """One line for the learner: attempts, best score, passed or not."""
     best = round(100 * result.best_scaled) if result.best_scaled is not None else 0

@@ -18,7 +18,7 @@ from courses.models import (
     LessonPage,
     XAPIStatement,
 )
-from courses.selectors import enrolled_in_course_of
+from courses.selectors import enrolled_and_started
 from people.models import User
 
 from .common import locked_row
@@ -61,13 +61,15 @@ class StatementConflict(ValidationError):
 
 
 def activity_for(*, user: User, lesson: LessonPage, block_id: str):
-    """The H5P block of a live lesson the user may work on, or ValidationError."""
+    """The H5P block of a live lesson the user may work on, and whether they
+    have started the lesson; ValidationError when they may not."""
     block = lesson.activity_blocks.get(block_id)
     if block is None or not lesson.live:
         raise ValidationError(_("This activity does not exist."))
-    if not enrolled_in_course_of(user, lesson):
+    enrolled, started = enrolled_and_started(user, lesson)
+    if not enrolled:
         raise ValidationError(_("Enrol in the course to record your results."))
-    return block
+    return block, started
 
 
 def _number(value, name):
@@ -187,7 +189,7 @@ def statement_record(
         statement, MAX_STATEMENT_DEPTH
     ):
         raise ValidationError(_("The statement is malformed."))
-    block = activity_for(user=user, lesson=lesson, block_id=block_id)
+    block, started = activity_for(user=user, lesson=lesson, block_id=block_id)
     package = block.value["package"]
     if package is None or not package.is_ready:
         raise ValidationError(_("This activity is not ready yet."))
@@ -210,7 +212,8 @@ def statement_record(
     )  # fmt: skip
     if not stored:
         return _replayed(user, lesson, block_id, top_level)
-    lesson_visit(user=user, lesson=lesson)
+    if not started:  # a statement starts the lesson, as opening it does
+        lesson_visit(user=user, lesson=lesson)
     if not top_level:
         return None
     scored = package.main_library.split(" ")[0] in SCORED_CONTENT_TYPES

@@ -32,19 +32,8 @@ FAILED = "http://adlnet.gov/expapi/verbs/failed"
 
 
 @pytest.fixture
-def package(db):
-    # Its player assets as installing would have built them (no files here:
-    # these tests post statements, they do not play).
-    built = {
-        "js": "0" * 24 + ".js",
-        "css": "0" * 24 + ".css",
-        "libraries": {"H5P.LmsQuiz-1.0": "H5P.LmsQuiz-1.0.0-000000000000"},
-        "main": "H5P.LmsQuiz 1.0",
-        "files": [],
-    }
-    return H5PPackage.objects.create(
-        title="测验", file="h5p/packages/quiz.h5p", status="ready", assets=built
-    )
+def package(built_package):
+    return built_package
 
 
 @pytest.fixture
@@ -617,13 +606,14 @@ TRANSACTION_CONTROL = ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")
 @pytest.mark.parametrize(
     ("raw", "budget"),
     [
-        # session, user, lesson, package, enrolment, the statement (savepoint,
-        # insert, release), lesson progress, the result locked, its update
-        (3, 11),
+        # session, user, lesson, package, enrolment (with whether the lesson
+        # was started), the statement (savepoint, insert, release), the result
+        # locked, its update
+        (3, 10),
         # ... and a better best score recomputes the course's score: the
         # course, then in a savepoint its completion locked, lessons,
         # completed lessons, scores, the update
-        (5, 19),
+        (5, 18),
     ],
 )
 def test_a_repeat_statement_query_budget(client, teacher, enrolled, raw, budget):
@@ -638,3 +628,14 @@ def test_a_repeat_statement_query_budget(client, teacher, enrolled, raw, budget)
     assert len(queries) == budget, "\n".join(queries)
     assert response.status_code == 200
     assert response.json()["attempts"] == 2
+
+
+def test_a_statement_starts_a_lesson_never_opened(client, teacher, enrolled):
+    # A lesson kept offline before it was opened: its first statement starts it.
+    client.force_login(teacher)
+    assert not LessonProgress.objects.filter(user=teacher, lesson=enrolled).exists()
+
+    assert _post(client, enrolled, _statement(raw=1)).status_code == 200
+
+    progress = LessonProgress.objects.get(user=teacher, lesson=enrolled)
+    assert progress.status == LessonProgress.Status.STARTED

@@ -847,7 +847,13 @@ def test_an_overlong_reflection_is_refused_with_its_reason(
     "page", ["catalog", "course", "lesson", "h5p_lesson", "my_learning", "home"]
 )
 def test_nothing_is_queried_twice_in_a_request(
-    client, teacher, catalog, learning_world, activity_lesson_in_new_course, page
+    client,
+    teacher,
+    catalog,
+    learning_world,
+    activity_lesson_in_new_course,
+    built_package,
+    page,
 ):
     """What depends only on the user, their role or the site (session, user,
     profile, permissions, site, navigation) is asked once per request, and
@@ -855,22 +861,8 @@ def test_nothing_is_queried_twice_in_a_request(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from courses.models import H5PPackage
-
     client.force_login(teacher)
-    package = H5PPackage.objects.create(
-        title="测验",
-        file="h5p/packages/quiz.h5p",
-        status="ready",
-        assets={
-            "js": "0" * 24 + ".js",
-            "css": "0" * 24 + ".css",
-            "libraries": {"H5P.LmsQuiz-1.0": "H5P.LmsQuiz-1.0.0-000000000000"},
-            "main": "H5P.LmsQuiz 1.0",
-            "files": [],
-        },
-    )
-    h5p_lesson = activity_lesson_in_new_course(package)
+    h5p_lesson = activity_lesson_in_new_course(built_package)
     services.enrolment_create(user=teacher, course=h5p_lesson.get_parent().specific)
     url = {
         "catalog": catalog.url,
