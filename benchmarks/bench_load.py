@@ -16,8 +16,9 @@ code. A second process plays the teachers:
    march in step. Their requests per second are set by the think times as
    long as the server keeps up; the figures are latency and errors.
 2. Capacity: BENCH_CAPACITY_CLIENTS (16) teachers doing the same without
-   thinking for BENCH_CAPACITY_SECONDS (20): the requests per second the
-   server sustains, the figure compared between the checkouts.
+   thinking, in three rounds of BENCH_CAPACITY_SECONDS (10) per checkout
+   taken in turns: the requests per second the server sustains (the median
+   round), the figure compared between the checkouts.
 
 The comparison checkout is found as bench_pages finds it (BENCH_COMPARE, or a
 worktree of BENCH_COMPARE_REF, default 705b0b5). Prints JSON lines, each with
@@ -51,7 +52,8 @@ HERE = Path(__file__).resolve().parent
 TEACHERS = int(os.environ.get("BENCH_TEACHERS", "200"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 CAPACITY_CLIENTS = int(os.environ.get("BENCH_CAPACITY_CLIENTS", "16"))
-CAPACITY_SECONDS = float(os.environ.get("BENCH_CAPACITY_SECONDS", "20"))
+CAPACITY_SECONDS = float(os.environ.get("BENCH_CAPACITY_SECONDS", "10"))
+CAPACITY_ROUNDS = 3
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "30000"))
 THINK_SECONDS = (2.0, 10.0)
 REQUEST_TIMEOUT = 30
@@ -79,6 +81,8 @@ class Side(CheckoutSide):
             database="lms_load",
             cache_db=10 if name == "ours" else 11,
         )
+        self.plan_file, self.port = "", 0
+        self.server: subprocess.Popen | None = None
 
     def prepare(self) -> str:
         return str(self.prepare_with(Path(__file__), "--prepare"))
@@ -443,33 +447,24 @@ def emit(name, value, unit, **extra):
     print(json.dumps({"name": name, "value": value, "unit": unit, **extra}), flush=True)
 
 
-def run_side(side: Side) -> dict:
-    """Prepare the side, serve it, play both phases; the results by phase,
-    with the load averages."""
-    plan_file = side.prepare()
-    port = free_port()
-    server = driver = None
-    found = {}
+def play(side: Side, phase: str, seconds: float) -> dict:
+    """One phase against a side's running server: the driver's summary, with
+    the load averages before and after."""
+    before = round(os.getloadavg()[0], 2)
+    result_file = str(side.folder / f"{phase}.json")
+    driver = subprocess.Popen(
+        [sys.executable, __file__, "--drive", side.plan_file, str(side.port), phase,
+         result_file],
+        start_new_session=True,
+    )  # fmt: skip
     try:
-        server = side.start_gunicorn(port)
-        wait_until_up(port, server)
-        time.sleep(5)  # let the setup's own work leave the load average
-        for phase, seconds in (("teachers", SECONDS), ("capacity", CAPACITY_SECONDS)):
-            before = round(os.getloadavg()[0], 2)
-            result_file = str(side.folder / f"{phase}.json")
-            driver = subprocess.Popen(
-                [sys.executable, __file__, "--drive", plan_file, str(port), phase,
-                 result_file],
-                start_new_session=True,
-            )  # fmt: skip
-            driver.wait(timeout=seconds + REQUEST_TIMEOUT + 60)
-            if driver.returncode != 0:
-                raise SystemExit(f"the load driver failed ({driver.returncode})")
-            found[phase] = json.loads(Path(result_file).read_text())
-            found[phase]["load"] = [before, round(os.getloadavg()[0], 2)]
+        driver.wait(timeout=seconds + REQUEST_TIMEOUT + 60)
     finally:
         stop(driver)
-        stop(server)
+    if driver.returncode != 0:
+        raise SystemExit(f"the load driver failed ({driver.returncode})")
+    found = json.loads(Path(result_file).read_text())
+    found["load"] = [before, round(os.getloadavg()[0], 2)]
     return found
 
 
@@ -484,7 +479,33 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    results = {side.name: run_side(side) for side in sides}
+    results = {side.name: {} for side in sides}
+    try:
+        for side in sides:
+            side.plan_file = side.prepare()
+            side.port = free_port()
+            side.server = side.start_gunicorn(side.port)
+            wait_until_up(side.port, side.server)
+        time.sleep(5)  # let the setup's own work leave the load average
+        for side in sides:
+            results[side.name]["teachers"] = play(side, "teachers", SECONDS)
+        # Capacity in alternating rounds, so that what else the machine does
+        # weighs on both sides alike; each side's figure is its median round.
+        rounds = {side.name: [] for side in sides}
+        for n in range(CAPACITY_ROUNDS):
+            for side in sides if n % 2 == 0 else sides[::-1]:
+                rounds[side.name].append(play(side, "capacity", CAPACITY_SECONDS))
+        for name, played in rounds.items():
+            results[name]["capacity"] = {
+                "rps": statistics.median(r["rps"] for r in played),
+                "p95": statistics.median(r["p95"] for r in played),
+                "errors": sum(r["errors"] for r in played),
+                "rounds": [r["rps"] for r in played],
+                "load": [x for r in played for x in r["load"]],
+            }
+    finally:
+        for side in sides:
+            stop(side.server)
     report(results, {"compare": str(theirs_path), "compare_ref": COMPARE_REF})
 
 
@@ -512,7 +533,12 @@ def report(results: dict, compare: dict) -> None:
             f"load_{kind}_p95_ms", figures["p95"], "ms", requests=figures["count"],
             theirs=other.get("p95"), theirs_requests=other.get("count"),
         )  # fmt: skip
-    capacity = {"clients": CAPACITY_CLIENTS, "seconds": CAPACITY_SECONDS}
+    capacity = {
+        "clients": CAPACITY_CLIENTS,
+        "seconds": CAPACITY_SECONDS,
+        "rounds": ours["capacity"]["rounds"],
+        "theirs_rounds": theirs["capacity"]["rounds"],
+    }
     pair(
         "load_capacity_rps", "capacity", "rps", "req/s",
         target_ratio=CAPACITY_TARGET_RATIO, **capacity,
