@@ -32,9 +32,10 @@ class DemoAwareAuthenticationBackend(AuthenticationBackend):
         return super().user_can_authenticate(user)
 
     def get_user(self, user_id):
-        # The signed-in user of each request, loaded with the facts the
-        # two-factor requirement needs (people.mfa) and their profile and
-        # school (role checks, the header) in the same one query.
+        # The signed-in user of each request, loaded with their profile and
+        # school (the role for the two-factor requirement, role checks, the
+        # header) and whether they have an authenticator app (people.mfa) in
+        # the same one query.
         from .mfa import with_mfa_facts
         from .models import User
 

@@ -1,9 +1,9 @@
 """Two-factor authentication (allauth.mfa, TOTP and recovery codes): who must
 use it, and the fixed secret of the demo accounts."""
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import Profile, Role, User
+from .models import Role, User
 
 # Office staff and administrators can reach every school's people and issue
 # certificates: their accounts must have an authenticator app.
@@ -18,12 +18,12 @@ DEMO_TOTP_USERNAMES = ("office", "admin")
 
 
 def with_mfa_facts(users: QuerySet[User]) -> QuerySet[User]:
-    """Users with `mfa_role` and `mfa_has_totp` annotated, so the per-request
-    check costs no query of its own (see people.backends)."""
+    """Users with their profile (the role) and `mfa_has_totp` in the same
+    query, so the per-request check costs no query of its own (see
+    people.backends)."""
     from allauth.mfa.models import Authenticator
 
-    return users.annotate(
-        mfa_role=Subquery(Profile.objects.filter(user=OuterRef("pk")).values("role")),
+    return users.select_related("profile").annotate(
         mfa_has_totp=Exists(
             Authenticator.objects.filter(
                 user=OuterRef("pk"), type=Authenticator.Type.TOTP
@@ -38,8 +38,6 @@ def mfa_required(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    if hasattr(user, "mfa_role"):
-        return user.mfa_role in MFA_REQUIRED_ROLES
     profile = getattr(user, "profile", None)
     return profile is not None and profile.role in MFA_REQUIRED_ROLES
 
