@@ -44,25 +44,29 @@ class LessonState:
     status: str = ""  # "", "started" or "completed"
 
 
-def _lesson_states(user, course) -> list[LessonState]:
-    """The course's live lessons in order, with the user's status of each, in
-    one query; their bodies are not loaded (titles and links only)."""
-    lessons = (
-        LessonPage.objects.live()
-        .child_of(course)
-        .order_by("path")
-        .only(*LESSON_LINK_FIELDS)
-    )
+def _lessons_with_status(user, course):
+    """The course's live lessons in order, annotated with the signed-in
+    user's `progress_status` of each (None where not started)."""
+    lessons = LessonPage.objects.live().child_of(course).order_by("path")
     if not user.is_authenticated:
-        return [LessonState(lesson) for lesson in lessons]
-    lessons = lessons.annotate(
+        return lessons
+    return lessons.annotate(
         progress_status=Subquery(
             LessonProgress.objects.filter(user=user, lesson=OuterRef("pk")).values(
                 "status"
             )[:1]
         )
     )
-    return [LessonState(lesson, lesson.progress_status or "") for lesson in lessons]
+
+
+def _lesson_states(user, course) -> list[LessonState]:
+    """The course's live lessons in order, with the user's status of each, in
+    one query; their bodies are not loaded (titles and links only)."""
+    lessons = _lessons_with_status(user, course).only(*LESSON_LINK_FIELDS)
+    return [
+        LessonState(lesson, getattr(lesson, "progress_status", None) or "")
+        for lesson in lessons
+    ]
 
 
 def _lesson_neighbours(
@@ -71,21 +75,11 @@ def _lesson_neighbours(
     """The user's status of `lesson` and the live lessons before and after it,
     in one query of rows (a lesson page links two lessons: the other
     siblings are never made into pages)."""
-    rows = (
-        LessonPage.objects.live()
-        .child_of(course)
-        .order_by("path")
-        .values(*LESSON_LINK_FIELDS, "page_ptr_id")
-    )
+    lessons = _lessons_with_status(user, course)
+    fields = [*LESSON_LINK_FIELDS, "page_ptr_id"]
     if user.is_authenticated:
-        rows = rows.annotate(
-            progress_status=Subquery(
-                LessonProgress.objects.filter(user=user, lesson=OuterRef("pk")).values(
-                    "status"
-                )[:1]
-            )
-        )
-    rows = list(rows)
+        fields.append("progress_status")
+    rows = list(lessons.values(*fields))
     position = next(i for i, row in enumerate(rows) if row["id"] == lesson.pk)
     status = rows[position].get("progress_status") or ""
     before = _page_of_row(rows[position - 1]) if position else None
@@ -154,24 +148,24 @@ def course_page_context(*, course, user) -> dict:
     return context
 
 
-def enrolled_in_course_of(user, lesson) -> bool:
-    """Whether the user is actively enrolled in the course holding the lesson."""
+def _active_enrolments_in_course_of(user, lesson):
     return Enrolment.objects.filter(
         user=user,
         course__in=CoursePage.objects.parent_of(lesson),
         status=Enrolment.Status.ACTIVE,
-    ).exists()
+    )
+
+
+def enrolled_in_course_of(user, lesson) -> bool:
+    """Whether the user is actively enrolled in the course holding the lesson."""
+    return _active_enrolments_in_course_of(user, lesson).exists()
 
 
 def enrolled_and_started(user, lesson) -> tuple[bool, bool]:
     """Whether the user is actively enrolled in the course holding the
     lesson, and whether they have started the lesson, in one query."""
     started = (
-        Enrolment.objects.filter(
-            user=user,
-            course__in=CoursePage.objects.parent_of(lesson),
-            status=Enrolment.Status.ACTIVE,
-        )
+        _active_enrolments_in_course_of(user, lesson)
         .annotate(
             started=Exists(LessonProgress.objects.filter(user=user, lesson=lesson))
         )
@@ -329,12 +323,10 @@ def lesson_page_context(*, lesson, user) -> dict:
     # The page only asks whether there is one.
     enrolment = True if getattr(course, "enrolled", False) else None
     reflections = {}
-    if user.is_authenticated:
-        if lesson.reflection_block_ids:
-            reflections = {
-                r.block_id: r
-                for r in Reflection.objects.filter(user=user, lesson=lesson)
-            }
+    if user.is_authenticated and lesson.reflection_block_ids:
+        reflections = {
+            r.block_id: r for r in Reflection.objects.filter(user=user, lesson=lesson)
+        }
     can_study = enrolment is not None or can_edit_page(user, lesson)
     activities = lesson.activity_blocks
     results = {}

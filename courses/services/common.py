@@ -8,21 +8,24 @@ from courses.models.learning import CompletionStatus
 DONE = CompletionStatus.COMPLETED
 
 
+def _without_defaults(lookup: dict) -> dict:
+    return {k: v for k, v in lookup.items() if k != "defaults"}
+
+
 def get_or_create_row(model, **lookup):
     """get_or_create that survives a concurrent insert of the same row."""
     try:
         with transaction.atomic():
             return model.objects.get_or_create(**lookup)[0]
     except IntegrityError:
-        return model.objects.get(**{k: v for k, v in lookup.items() if k != "defaults"})
+        return model.objects.get(**_without_defaults(lookup))
 
 
 def locked_row(model, **lookup):
     """The row, created if missing, locked (select_for_update) until the
     transaction ends: recomputations of the same row queue behind each other.
     A row that exists (the usual case) costs one query."""
-    where = {k: v for k, v in lookup.items() if k != "defaults"}
-    row = model.objects.select_for_update().filter(**where).first()
+    row = model.objects.select_for_update().filter(**_without_defaults(lookup)).first()
     if row is not None:
         return row
     row = get_or_create_row(model, **lookup)
